@@ -1,0 +1,71 @@
+"""Figures: every claimed number with its meaning, canonical value and provenance.
+
+    >>> from extract.figures import find_figures
+    >>> [f["text"] for f in find_figures("全区52个社区，投入经费1200多万元。")]
+    ['52个社区', '1200多万元']
+
+`extract_figures(document)` gives Figure records for a Document; `find_figures(text)` works on a
+plain string (for notebooks and tests)."""
+from __future__ import annotations
+
+import re
+
+from ..records import Document, Figure
+from .context import area_kind, count_kind, counted_noun, entity_of, role_of, subject_of, year_of
+from .scan import Span, find_spans
+
+_PLANNED = re.compile(r"力争|确保|争取|计划|拟|将要|目标|要求|到20\d\d年|到年底|要在|要把|各[^，。]{0,6}要")
+
+
+def _kind(text: str, s: Span, counted: str) -> str:
+    if s.quantity == "money":
+        return "funding"
+    if s.quantity == "percent":
+        return "percentage"
+    if s.quantity == "area":
+        return area_kind(text, s)
+    return count_kind(s.unit, counted, s.classifier)
+
+
+def _surface(text: str, s: Span, counted: str) -> str:
+    """The figure as written, with the counted noun when it directly follows (52个社区)."""
+    surface = text[s.start:s.end]
+    if counted and text.startswith(counted, s.end):
+        surface += counted
+    return surface
+
+
+def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 0) -> dict:
+    """All columns of one figure span except provenance."""
+    counted = counted_noun(text, s, s.end) if s.quantity == "count" else ""
+    sentence_text = sentence_text or text
+    rel = s.start - sentence_start
+    return {
+        "text": _surface(text, s, counted),
+        "quantity": s.quantity, "kind": _kind(text, s, counted), "value": s.value, "value_max": s.value_max,
+        "unit": s.unit, "approx": s.approx, "counted": counted or None,
+        "subject": subject_of(text, s, counted), "entity": entity_of(sentence_text, rel),
+        "year": year_of(sentence_text, rel),
+        "role": role_of(sentence_text, rel, bool(_PLANNED.search(sentence_text))),
+        "rule": s.rule,
+    }
+
+
+def find_figures(text: str) -> list[dict]:
+    """Figures of a plain string, as dicts with the figures.csv columns (no provenance)."""
+    return [describe(text, s) for s in find_spans(text)]
+
+
+def extract_figures(document: Document) -> list[Figure]:
+    """Figure records for a normalised document, each pointing at its sentence and page."""
+    text = document.text
+    out = []
+    for s in find_spans(text):
+        sentence = document.sentence_at(s.start)
+        sent_text = sentence.text if sentence else ""
+        sent_start = sentence.start if sentence else 0
+        d = describe(text, s, sent_text, sent_start)
+        out.append(Figure(source=document.source, doc_id=document.doc_id, page=sentence.page if sentence else 1,
+                          start=s.start, end=s.start + len(d["text"]) if d["text"] == text[s.start:s.start + len(d["text"])] else s.end,
+                          sentence=sent_text, **d))
+    return out

@@ -1,0 +1,184 @@
+"""What a figure means, read from its sentence: the counted noun, the kind (GUIDELINES
+vocabulary), the subject, the entity, the year and the role (before/after/target)."""
+from __future__ import annotations
+
+import functools
+import re
+
+from .. import segment
+from ..resources import load_toml
+from .scan import Span
+
+_CLAUSE_END = "，。；！？,;!?：:\n"
+_SKIP_LEAD = ("各类", "各种", "各", "共", "多", "余", "以上", "左右", "的", "多个", "个", "类")
+_STOP_WORDS = {"和", "与", "及", "或", "等", "共", "是", "为", "在", "了", "的", "中", "其中", "都", "均", "已",
+               "被", "将", "把", "由", "从", "对", "向", "按", "按照", "通过", "并", "且", "也", "还", "又", "就"}
+
+
+@functools.cache
+def _kind_lex():
+    k = load_toml("figures.toml")["kind"]
+    return {
+        "community": tuple(sorted(k["community_heads"], key=len, reverse=True)),
+        "people": tuple(sorted(k["people_heads"], key=len, reverse=True)),
+        "land": tuple(k["land_cues"]),
+        "land_units": set(k["land_units"]),
+        "facility": tuple(k["facility_cues"]),
+    }
+
+
+def _noun_phrase_after(text: str) -> str:
+    """The noun phrase at the start of text (社区养老服务中心按照… -> 社区养老服务中心)."""
+    words = segment.cut(text[:16])
+    phrase = []
+    for w in words:
+        if not phrase and w in _SKIP_LEAD:
+            continue
+        if w in _STOP_WORDS or any(ch in _CLAUSE_END + "、“”\"（）()《》" for ch in w):
+            break
+        if not segment.is_nounish(w) and not (phrase == [] and segment.pos(w) in {"a", "b", "ns", "nz"}):
+            if phrase or segment.pos(w).startswith(("v", "p", "c", "u", "d", "m", "q", "r", "f", "x")):
+                break
+        phrase.append(w)
+        if len("".join(phrase)) >= 10:
+            break
+    return "".join(phrase)
+
+
+def _noun_phrase_before(text: str) -> str:
+    """The noun phrase at the end of text (宣传橱窗 in …设置宣传橱窗42块)."""
+    words = segment.cut(text[-12:])
+    phrase: list[str] = []
+    for w in reversed(words):
+        if not phrase and w in {"有", "共", "共有", "达", "达到", "约", "计", "合计", "为", "是", "总数", "新增", "累计",
+                                 "大约", "近", "超过", "逾", "至少", "不少于", "了", "建成", "建有", "设置", "组建"}:
+            continue
+        if w in _STOP_WORDS or any(ch in _CLAUSE_END + "、“”\"（）()《》" for ch in w) or not segment.is_nounish(w):
+            break
+        phrase.insert(0, w)
+        if len("".join(phrase)) >= 10:
+            break
+    return "".join(phrase)
+
+
+def _clause_after(text: str, end: int) -> str:
+    i = end
+    while i < len(text) and text[i] not in _CLAUSE_END and i - end < 40:
+        i += 1
+    return text[end:i]
+
+
+def _clause_before(text: str, start: int) -> str:
+    i = start
+    while i > 0 and text[i - 1] not in _CLAUSE_END and start - i < 40:
+        i -= 1
+    return text[i:start]
+
+
+def counted_noun(text: str, s: Span, numeral_end: int) -> str:
+    """What a count counts: the noun after the classifier, else the noun before the numeral, else
+    the noun after the last 的 of the clause (13个设施过硬…的“品牌社区”)."""
+    after = text[s.end:]
+    noun = _noun_phrase_after(after)
+    clause = _clause_after(text, s.end)
+    if "的" in clause and (not noun or clause.startswith(noun) and len(noun) < 2):
+        tail = clause[clause.rfind("的") + 1:].strip("“”\"")
+        tail_noun = _noun_phrase_after(tail)
+        if tail_noun:
+            return tail_noun
+    if not noun or (noun and clause[len(noun):len(noun) + 1] not in ("", "、") and _is_verbish(clause, noun)):
+        before_noun = _noun_phrase_before(text[max(0, s.start - 14):s.start])
+        if before_noun and not noun:
+            return before_noun
+    if noun:
+        return noun
+    return _noun_phrase_before(text[max(0, s.start - 14):s.start])
+
+
+def _is_verbish(clause: str, noun: str) -> bool:
+    return False
+
+
+def count_kind(unit: str, counted: str, classifier: str) -> str:
+    """people_count / household_count / community_count / other_count from unit and counted noun."""
+    lex = _kind_lex()
+    if unit in ("人", "人次"):
+        return "people_count"
+    if unit == "户":
+        return "household_count"
+    if counted:
+        if counted.endswith(lex["community"]) and not counted.endswith(("小区", "园区", "景区", "校区", "社区医院")):
+            return "community_count"
+        if classifier in ("个", "名", "位") and counted.endswith(lex["people"]):
+            return "people_count"
+    return "other_count"
+
+
+def area_kind(text: str, s: Span) -> str:
+    """land_area for a jurisdiction's area (辖区面积, 平方公里), else facility_area."""
+    lex = _kind_lex()
+    clause = _clause_before(text, s.start)
+    if s.classifier in lex["land_units"]:
+        return "land_area"
+    near = clause[-12:]
+    if any(c in near for c in lex["land"]) and not any(c in near[-6:] for c in lex["facility"]):
+        return "land_area"
+    return "facility_area"
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2}|20[xX]{2}|[xX]{2})年(?!代)")
+_REL_YEAR = re.compile(r"(去年|今年|上年|本年|前年|明年|上一年|当年|年内|年初|年底|年末)")
+
+
+def year_of(sentence: str, offset_in_sentence: int) -> str:
+    """The year a figure refers to: the nearest year stated before it in its sentence."""
+    head = sentence[:offset_in_sentence]
+    years = list(_YEAR.finditer(head))
+    if years:
+        return years[-1].group(1)
+    rel = list(_REL_YEAR.finditer(head))
+    if rel:
+        return rel[-1].group(1)
+    return ""
+
+
+_ENTITY = re.compile(r"((?:[\u4e00-\u9fff]{2,8}?|[xX]{2}|[xX*]{2})(?:社区|街道|区|县|市|镇|乡|村))(?=[\u4e00-\u9fff“]|$)")
+_NOT_ENTITY_START = ("全", "各", "本", "该", "每", "城市", "农村", "辖", "社区", "小区", "我", "城区", "园区", "示范",
+                     "试点", "重点", "精品", "品牌", "和谐", "文明", "平安", "绿色", "智慧", "完整", "其他", "其余", "所有")
+
+
+def entity_of(sentence: str, offset_in_sentence: int) -> str:
+    """The place or body a figure is about when its sentence names one before it (王板桥社区, xx区)."""
+    head = sentence[:offset_in_sentence]
+    best = ""
+    for m in _ENTITY.finditer(head):
+        name = m.group(1)
+        if name.startswith(_NOT_ENTITY_START) or len(name) < 3:
+            continue
+        best = name
+    return best
+
+
+_BEFORE = re.compile(r"(?:由|从)[^，。；,;]{0,6}$")
+_AFTER = re.compile(r"(?:增加|提高|扩大|扩增|增长|提升|上升|扩展|增至|达|扩建|调整|升)(?:到|至)[^，。；,;]{0,4}$|(?:增至|升至)$")
+_TARGET = re.compile(r"(?:力争|确保|争取|计划|预计|目标|要|将|拟|达到|不低于|不少于)")
+
+
+def role_of(sentence: str, offset_in_sentence: int, planned_sentence: bool) -> str:
+    """before / after for 由A增加到B pairs, target for planned figures, else ''."""
+    head = sentence[:offset_in_sentence]
+    if _BEFORE.search(head) and re.search(r"(?:增加|提高|扩大|扩增|增长|提升|上升|增至|降至|减少|下降|到|至)", sentence[offset_in_sentence:]):
+        return "before"
+    if _AFTER.search(head):
+        return "after"
+    if planned_sentence:
+        return "target"
+    return ""
+
+
+def subject_of(text: str, s: Span, counted: str | None) -> str:
+    """A short phrase saying what the figure measures."""
+    before = _noun_phrase_before(_clause_before(text, s.start))
+    if s.quantity == "count" and counted:
+        return counted
+    return before

@@ -1,0 +1,93 @@
+"""The number engine: the value of a numeral as written in Chinese reports.
+
+Arabic (1,100 · 3541.07), Chinese (一千二百 · 两 · 〇/零 · 十), financial (壹佰), and mixed
+forms (1.2万 · 3万4000 · 25万6千 · 2千零30万 · 三万五), all to one Decimal-free float.
+
+    >>> parse_number("2千零30万")
+    20300000.0
+"""
+from __future__ import annotations
+
+import re
+
+DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
+          "俩": 2, "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6,
+          "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+BIG_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+POINT = {"点", "點"}
+
+CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
+ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A numeral: Arabic and Chinese digits mixed with multipliers, e.g. 3万4000, 2千零30万, 一千二百.
+NUMERAL = rf"(?:(?:{ARABIC})|[{CN_CHARS}])(?:(?:{ARABIC})|[{CN_CHARS}]|[点點](?=[{''.join(DIGITS)}\d]))*"
+NUMERAL_RE = re.compile(NUMERAL)
+_TOKEN = re.compile(rf"{ARABIC}|[点點][{''.join(DIGITS)}]+|.", re.S)
+
+
+class NotANumber(ValueError):
+    """The string holds no complete numeral."""
+
+
+def parse_number(text: str) -> float:
+    """Value of a numeral string; raises NotANumber when it is not one (e.g. '万' alone is 10000)."""
+    text = text.strip()
+    if not text:
+        raise NotANumber(text)
+    if re.fullmatch(ARABIC, text):
+        return float(text.replace(",", ""))
+    tokens = _TOKEN.findall(text)
+    total = 0.0      # value above the current 万/亿 section
+    section = 0.0    # value inside the current section
+    number = None    # the last digit(s) not yet given a unit
+    last_unit = None
+    digit_run = []   # a plain run of Chinese digits, e.g. 二〇一九 or 一一二
+    for tok in tokens:
+        if tok[0] in POINT:
+            decimals = "".join(str(DIGITS[c]) for c in tok[1:])
+            number = float(f"{int(number or 0)}.{decimals}")
+            digit_run = []
+            continue
+        if tok in DIGITS:
+            d = DIGITS[tok]
+            digit_run.append(d)
+            if number is not None and len(digit_run) > 1 and tok not in "零〇○":
+                number = number * 10 + d
+            elif tok in "零〇○" and number is not None and len(digit_run) > 1:
+                number = number * 10
+            else:
+                number = float(d)
+            continue
+        digit_run = []
+        if tok in SMALL_UNITS:
+            section += (1.0 if number is None else number) * SMALL_UNITS[tok]
+            number, last_unit = None, SMALL_UNITS[tok]
+        elif tok in BIG_UNITS:
+            u = BIG_UNITS[tok]
+            if number is None and section == 0:
+                if total == 0:
+                    total = 1.0
+                total *= u
+            elif u == 10**8:
+                total = (total + section + (number or 0)) * u
+                section = 0
+            else:
+                total += (section + (number or 0)) * u
+                section = 0
+            number, last_unit = None, u
+        elif re.fullmatch(ARABIC, tok):
+            number = float(tok.replace(",", ""))
+        else:
+            raise NotANumber(text)
+    if number is not None:
+        # 三万五 = 35000, 两百五 = 250: a lone trailing digit after a unit counts in the next unit down
+        if last_unit and last_unit >= 100 and number < 10 and len(tokens) > 1 and tokens[-1] in DIGITS \
+                and tokens[-2] in {**SMALL_UNITS, **BIG_UNITS}:
+            number *= last_unit / 10
+        section += number
+    return total + section
+
+
+def is_chinese_numeral(text: str) -> bool:
+    """True when the numeral is written with Chinese characters only (no Arabic digits)."""
+    return not any(ch.isdigit() for ch in text)

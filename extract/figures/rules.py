@@ -1,0 +1,58 @@
+"""The compiled figure rules: `corpora/figures.toml` turned into regexes once (functools.cache).
+
+Each match is a candidate figure with a rule id (`money.v1`, `area.range.v1` …); `scan.py`
+filters candidates and computes values."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from ..resources import load_toml
+from .numbers import CN_CHARS, NUMERAL
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Rules:
+    data: dict
+    patterns: dict  # rule family -> compiled regex (each has its own named groups)
+    prefix: re.Pattern
+    money_units: dict
+    area_units: dict
+    classifiers: dict
+
+
+RANGE_SEP = r"(?:-|~|～|—|–|－|至|到)"
+
+
+@functools.cache
+def rules() -> Rules:
+    """All figure rules, compiled once."""
+    d = load_toml("figures.toml")
+    money = d["money"]["units"]
+    area = d["area"]["units"]
+    cls = d["count"]["classifiers"]
+    infix = f"(?P<infix>{_alt(d['qualifiers']['infix'])})?"
+    num = rf"(?:负|-)?{NUMERAL}"
+    num_range = rf"(?P<num>{num})(?:\((?:含|不含)\))?(?:(?P<sep>{RANGE_SEP})(?P<num2>{NUMERAL}))?"
+    sub = _alt(d["money"]["subunits"])
+    patterns = {
+        "percent.fraction": rf"(?P<den>{NUMERAL})分之(?P<nom>{NUMERAL}|百)",
+        "percent.sign": rf"{num_range}{infix}(?:%|‰)(?:{RANGE_SEP}(?P<num2p>{NUMERAL})(?:%|‰))?",
+        "percent.point": rf"{num_range}{infix}个百分点",
+        "percent.cheng": rf"(?P<num>{NUMERAL}|半)成",
+        "money": rf"(?:人民币|¥|￥)?{num_range}{infix}(?P<unit>{_alt(money)})"
+                 rf"(?:(?P<jiao>{NUMERAL})(?P<jiao_u>{sub}))?(?:(?P<fen>{NUMERAL})分)?(?:钱|人民币|整)?",
+        "area": rf"{num_range}{infix}(?P<unit>{_alt(area)})",
+        "count": rf"{num_range}{infix}(?P<unit>{_alt(cls)})",
+        # 人口24.2万: a bare 万 after a people noun counts people
+        "count.people": rf"(?:{_alt(d['kind']['people_before_wan'])})(?:约|达|近|为|有|共|计)?"
+                        rf"(?P<num>{NUMERAL}[万亿]){infix}(?![\d{CN_CHARS}人名口户元])",
+    }
+    prefix = re.compile(rf"(?:{_alt(d['qualifiers']['prefix'])})(?:{_alt(d['qualifiers']['bridge'])})?$")
+    return Rules(data=d, patterns={k: re.compile(v) for k, v in patterns.items()}, prefix=prefix,
+                 money_units=money, area_units=area, classifiers=cls)

@@ -1,0 +1,316 @@
+"""Find figures in normalised text: candidates from the compiled rules, then the filters that
+drop what GUIDELINES says is not a figure (ordinals, slogans, vague numerals, durations,
+articles), then qualifiers. Pure functions over a string; no I/O."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .. import segment
+from .numbers import DIGITS, NotANumber, parse_number
+from .rules import rules
+
+_QUOTES = "“”\"「」『』‘’"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A figure found in text, before its kind and context are decided."""
+
+    start: int
+    end: int
+    quantity: str
+    value: float
+    value_max: float | None
+    unit: str
+    approx: str
+    rule: str
+    chinese: bool  # written with Chinese numerals only
+    classifier: str = ""  # the classifier as written (counts)
+
+
+def _num(s: str) -> float:
+    s = s.replace("(含)", "").replace("(不含)", "")
+    neg = s.startswith(("负", "-"))
+    v = parse_number(s.lstrip("负-"))
+    return -v if neg else v
+
+
+def _trailing_multiplier(s: str) -> float:
+    """The 万/亿 a range's second numeral ends with (一百二十到一百五十万 -> 10000)."""
+    if s.endswith(("亿", "億")):
+        return 1e8
+    if s.endswith(("万", "萬")):
+        return 1e4
+    return 1.0
+
+
+def _range(m: re.Match, num_group: str, num2_group: str) -> tuple[float, float | None]:
+    a = _num(m.group(num_group))
+    b_text = m.group(num2_group)
+    if not b_text:
+        return a, None
+    b = _num(b_text)
+    mult = _trailing_multiplier(b_text)
+    if mult > 1 and _trailing_multiplier(m.group(num_group)) == 1 and a * mult <= b:
+        a *= mult
+    if b <= a:  # "2-3" style ok; "2019-2020" and phone numbers are not ranges
+        raise NotANumber("not a range")
+    return a, b
+
+
+def _is_chinese(s: str) -> bool:
+    return not any(ch.isdigit() for ch in s)
+
+
+def candidates(text: str) -> list[Span]:
+    """Every rule match in text as a Span; where matches overlap, the earliest then longest wins
+    (so 1200多万元 is money, not a count, and 3541.07万元2.3亿元 gives two amounts)."""
+    r = rules()
+    found: list[Span] = []
+    for family, pattern in r.patterns.items():
+        for m in pattern.finditer(text):
+            try:
+                span = _to_span(family, m, r)
+            except (NotANumber, ValueError, KeyError, ZeroDivisionError):
+                continue
+            if span is not None:
+                found.append(span)
+    found.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[Span] = []
+    for s in found:
+        if out and s.start < out[-1].end:
+            continue
+        out.append(s)
+    return out
+
+
+def _to_span(family: str, m: re.Match, r) -> Span | None:
+    g = m.group
+    infix = r.data["qualifiers"]["infix"].get(m.groupdict().get("infix") or "", "")
+    if family == "percent.fraction":
+        den, nom = g("den"), g("nom")
+        n = 100.0 if nom == "百" else parse_number(nom)
+        return Span(m.start(), m.end(), "percent", round(n / parse_number(den) * 100, 6), None, "%", "",
+                    "percent.fraction.v1", _is_chinese(den + nom))
+    if family == "percent.sign":
+        v, vmax = _range(m, "num", "num2")
+        if g("num2p"):
+            vmax = _num(g("num2p"))
+            if vmax <= v:
+                return None
+        scale = 0.1 if "‰" in g(0) else 1.0
+        return Span(m.start(), m.end(), "percent", v * scale, vmax * scale if vmax else None, "%", infix,
+                    "percent.sign.v1", False)
+    if family == "percent.point":
+        v, vmax = _range(m, "num", "num2")
+        return Span(m.start(), m.end(), "percent", v, vmax, "%", infix, "percent.point.v1", _is_chinese(g("num")))
+    if family == "percent.cheng":
+        s = g("num")
+        v = 5.0 if s == "半" else parse_number(s) * 10
+        if v > 100:
+            return None
+        return Span(m.start(), m.end(), "percent", v, None, "%", "", "percent.cheng.v1", _is_chinese(s))
+    if family == "count.people":
+        return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, "人", infix, "count.people.v1",
+                    _is_chinese(g("num")), "")
+    unit = g("unit")
+    v, vmax = _range(m, "num", "num2")
+    chinese = _is_chinese(g("num"))
+    if family == "money":
+        if unit == "块" and not (g("jiao") or g(0).endswith("钱")):
+            return None  # a classifier (宣传橱窗42块), not money
+        mult = r.money_units[unit]
+        v *= mult
+        vmax = vmax * mult if vmax is not None else None
+        if g("jiao"):
+            v += parse_number(g("jiao")) * r.data["money"]["subunits"][g("jiao_u")]
+        if g("fen"):
+            v += parse_number(g("fen")) * 0.01
+        return Span(m.start(), m.end(), "money", round(v, 4), vmax, "CNY", infix,
+                    "money.range.v1" if vmax else "money.v1", chinese)
+    if family == "area":
+        mult = r.area_units[unit]
+        return Span(m.start(), m.end(), "area", round(v * mult, 3), round(vmax * mult, 3) if vmax else None, "m2",
+                    infix, "area.range.v1" if vmax else "area.v1", chinese, unit)
+    if family == "count":
+        if v != int(v) and v < 1000:  # 2.5个 is not a count of things
+            return None
+        return Span(m.start(), m.end(), "count", v, vmax, r.classifiers[unit], infix,
+                    "count.range.v1" if vmax else "count.v1", chinese, unit)
+    return None
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+@functools.cache
+def _lex():
+    d = rules().data
+    c = d["count"]
+    return {
+        "duration": tuple(sorted(c["duration_nouns"], key=len, reverse=True)),
+        "slogan_heads": tuple(c["slogan_heads"]),
+        "weak": set(c["weak_after_chinese"]),
+        "vague_before": tuple(sorted(d["vague"]["before"], key=len, reverse=True)),
+        "not_after": {k: tuple(v) for k, v in d["count"].get("not_followed_by", {}).items()},
+        "not_after_yuan": d["money"]["not_after_yuan"],
+    }
+
+
+def _token_starts(text: str, lo: int, hi: int) -> set[int]:
+    """Offsets (in text) where jieba starts a word inside text[lo:hi]."""
+    starts, pos = set(), lo
+    for w in segment.cut(text[lo:hi]):
+        starts.add(pos)
+        pos += len(w)
+    starts.add(pos)
+    return starts
+
+
+def _in_short_quote(text: str, start: int, end: int, limit: int = 10) -> bool:
+    """True when text[start:end] sits inside a short quotation (“三个落实”)."""
+    left = max(text.rfind(q, max(0, start - limit), start) for q in "“\"「『")
+    if left < 0:
+        return False
+    closing = [text.find(q, end, end + limit) for q in "”\"」』"]
+    closing = [c for c in closing if c >= 0]
+    return bool(closing) and min(closing) - left <= limit + (end - start)
+
+
+def keep(text: str, s: Span) -> bool:
+    """False for a candidate that GUIDELINES says is not a figure."""
+    lex = _lex()
+    before = text[max(0, s.start - 4):s.start]
+    after = text[s.end:s.end + 6]
+    numeral_head = text[s.start]
+    if before.endswith("第") or before.endswith(("No.", "NO.")):
+        return False  # ordinal
+    if before.endswith("每"):
+        return False  # 每百户, 每3个月: a rate's denominator
+    if before and (before[-1].isascii() and before[-1].isalnum() or before[-1] in "./_"):
+        return False  # part of a code, phone number, version or date (X592, 0371-6523…)
+    if any(before.endswith(v) for v in lex["vague_before"]) and s.chinese:
+        return False  # 几十支, 数千株
+    if s.quantity == "money" and after[:1] and after[0] in lex["not_after_yuan"] and text[s.end - 1] == "元":
+        return False  # 元旦, 一元化
+    if s.quantity == "count":
+        if any(after.startswith(d) for d in lex["duration"]) and s.unit in {"个", "次", "届", "期", "批"}:
+            return False  # 两个月, 6个工作日
+        if any(after.startswith(w) for w in lex["not_after"].get(s.classifier, ())):
+            return False  # 个人, 部门, 名单 …: the classifier is part of a word
+        if s.unit == "次" and re.search(r"每[年月周天日季]?[^\d，。,]{0,2}$", text[max(0, s.start - 4):s.start]):
+            return False  # 每月一次: a frequency
+    if s.chinese:
+        numeral_end = s.end - len(s.classifier) if s.quantity == "count" else s.end
+        if not _chinese_ok(text, s, numeral_end, lex, before, after):
+            return False
+    return True
+
+
+def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: str) -> bool:
+    """Checks that only Chinese-numeral figures need: word boundaries, slogans, articles."""
+    numeral = text[s.start:numeral_end]
+    digits = [ch for ch in numeral if ch in DIGITS and ch not in "零〇○"]
+    if len(numeral) >= 2 and any(numeral[i] in DIGITS and numeral[i + 1] in DIGITS and numeral[i] not in "零〇○"
+                                 and numeral[i + 1] not in "零〇○" for i in range(len(numeral) - 1)):
+        return False  # 二三十, 七八成: a vague span, not a number
+    starts = _token_starts(text, max(0, s.start - 6), min(len(text), s.end + 3))
+    _, qualified_start = prefix_qualifier(text, s.start)
+    if s.start not in starts and qualified_start not in starts:
+        return False  # 统一, 唯一, 之一: the numeral is inside a word
+    if s.rule == "percent.cheng.v1" and s.end not in starts:
+        return False  # 一成不变
+    if before.endswith(tuple(_QUOTES)) and not before.endswith(("“", "「", "『", "‘")):
+        return False  # “一老一小”两项服务: a count of quoted names is a slogan
+    if _in_short_quote(text, s.start, s.end):
+        return False  # “三个落实”
+    if s.quantity == "count":
+        if any(after.startswith(h) for h in lex["slogan_heads"]):
+            return False  # 三个落实, 八个不出社区
+        if s.classifier in lex["weak"] and not segment.is_nounish(_first_word(after)):
+            return False
+        if numeral in ("一", "壹") and not _one_is_quantity(text, s.start):
+            return False  # 一支重要力量, 一批: an article
+    return True
+
+
+def _first_word(text: str) -> str:
+    words = segment.cut(text)
+    return words[0] if words else ""
+
+
+_ONE_CUES = re.compile(r"(?:至少|最少|不少于|仅|只|只有|每人|每户|每个|每名|每家|每村|每社区|各|均|新增|新建|在建|建成|配备|配齐|设|设有|"
+                       r"增加|增设|共|共有|合计|选择|确定|选取|打造|培育|成立|组建|建立|有|其中|还有|另有|再)[^，。；,;]{0,6}$")
+
+
+def _one_is_quantity(text: str, start: int) -> bool:
+    """一 + classifier states a quantity after a counting cue (至少有一名, 每人一台, 在建一处)."""
+    return bool(_ONE_CUES.search(text[max(0, start - 8):start]))
+
+
+def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
+    """(approx code, new start) for a qualifier written before the figure (约, 不少于, 至少有 …)."""
+    window = text[max(0, start - 6):start]
+    m = rules().prefix.search(window)
+    if not m:
+        return "", start
+    word = m.group(0)
+    for w in sorted(rules().data["qualifiers"]["prefix"], key=len, reverse=True):
+        if word.startswith(w):
+            code = rules().data["qualifiers"]["prefix"][w]
+            if w == "上" and not re.match(r"[百千万]", text[start:start + 1]):
+                return "", start  # 上 only qualifies 上百, 上千, 上万
+            if w in ("近", "约") and len(word) == 1 and start - 2 >= 0 and text[start - 2] in "最附将靠接":
+                return "", start
+            return code, start - len(word)
+    return "", start
+
+
+def suffix_qualifier(text: str, end: int) -> tuple[str, int]:
+    """(approx code, new end) for a qualifier written after the figure (以上, 左右 …)."""
+    suffix = rules().data["qualifiers"]["suffix"]
+    for w in sorted(suffix, key=len, reverse=True):
+        if text.startswith(w, end):
+            if w in ("多", "余") and text[end + 1:end + 2] and text[end + 1] in "个名人":
+                continue
+            if w == "上下" and text.startswith(("上下班", "上下级", "上下联动"), end):
+                continue
+            return suffix[w], end + len(w)
+    return "", end
+
+
+def find_spans(text: str) -> list[Span]:
+    """All figures in text, filtered, with qualifiers applied and spans widened to include them."""
+    out: list[Span] = []
+    for s in candidates(text):
+        if not keep(text, s):
+            continue
+        pre, start = prefix_qualifier(text, s.start)
+        suf, end = suffix_qualifier(text, s.end)
+        approx = s.approx or suf or pre
+        out.append(Span(start, end, s.quantity, s.value, s.value_max, s.unit, approx, s.rule, s.chinese,
+                        s.classifier))
+    return _share_list_qualifier(text, out)
+
+
+def _share_list_qualifier(text: str, spans: list[Span]) -> list[Span]:
+    """A qualifier in front of a coordinated list applies to each member: 大约400户、1500人."""
+    out = list(spans)
+    for i in range(1, len(out)):
+        prev, cur = out[i - 1], out[i]
+        if cur.approx or not prev.approx or cur.start - prev.end > 1 or text[prev.end:cur.start] not in ("、", "和", "及"):
+            continue
+        code, _ = prefix_qualifier(text, _numeral_start(text, prev))
+        if code:
+            out[i] = Span(cur.start, cur.end, cur.quantity, cur.value, cur.value_max, cur.unit, code, cur.rule,
+                          cur.chinese, cur.classifier)
+    return out
+
+
+def _numeral_start(text: str, s: Span) -> int:
+    """Start of the numeral inside a span whose start may include a prefix qualifier."""
+    for i in range(s.start, s.end):
+        if text[i].isdigit() or text[i] in DIGITS or text[i] in "十百千万":
+            return i
+    return s.start

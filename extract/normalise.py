@@ -1,0 +1,289 @@
+"""Normalisation: raw page texts -> one clean text that every offset in every output refers to.
+
+Each step is a pure function, tested on its own; `normalise()` runs them in order:
+width folding, Traditional->Simplified with pinyin glosses removed, site furniture removed,
+spaces between CJK and digits removed, lines broken by layout or preview fragments joined,
+then the sentence split that keeps each sentence's offsets and page.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import statistics
+from dataclasses import dataclass
+
+from .records import RawDocument, Sentence
+from .resources import load_toml
+
+PAGE_BREAK = "\f"
+SENTENCE_END = "。！？；!?;"
+_CLOSERS = "”’」』）)】"
+_LINE_END_PUNCT = set(SENTENCE_END + "：:" + _CLOSERS)
+
+# --- width -------------------------------------------------------------------------------------
+
+_WIDTH = {cp: cp - 0xFEE0 for cp in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B))
+          + list(range(0xFF41, 0xFF5B))}
+_WIDTH.update({0xFF05: ord("%"), 0xFF0B: ord("+"), 0xFF0D: ord("-"), 0xFF0F: ord("/"),
+               0xFF1C: ord("<"), 0xFF1D: ord("="), 0xFF1E: ord(">"), 0xFF20: ord("@"),
+               0x3000: ord(" "), 0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: ord(" "),
+               0x2009: ord(" "), 0x200B: None, 0xFEFF: None, 0x00AD: None})
+_FULLWIDTH_POINT = re.compile(r"(?<=\d)[．·](?=\d)")
+
+
+def fold_width(text: str) -> str:
+    """Full-width digits, Latin letters and % -> half-width; Chinese punctuation is kept."""
+    return _FULLWIDTH_POINT.sub(".", text.translate(_WIDTH))
+
+
+# --- script ------------------------------------------------------------------------------------
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_GLOSS = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（][a-zü]*[{_TONED}][a-zü{_TONED}]*[)）]")
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    """Remove tone-marked pinyin that sites add after characters: 社區(qū) -> 社區."""
+    return _PINYIN_GLOSS.sub("", text)
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def is_traditional(text: str, threshold: float = 0.03) -> bool:
+    """True when more than `threshold` of the CJK characters change under Traditional->Simplified."""
+    sample = "".join(ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff")
+    if len(sample) < 10:
+        return False
+    converted = _t2s().convert(sample)
+    if len(converted) != len(sample):
+        return True
+    changed = sum(a != b for a, b in zip(sample, converted))
+    return changed / len(sample) > threshold
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified (OpenCC t2s) when the text is Traditional; else unchanged."""
+    return _t2s().convert(text) if is_traditional(text) else text
+
+
+# --- spaces ------------------------------------------------------------------------------------
+
+_CJK = "\u2018-\u201f\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_SPACES = re.compile(r"[ \t]+")
+_IS_CJK = re.compile(f"[{_CJK}]")
+_JOINS = re.compile(f"[{_CJK}\\d,.;:!?%()]")
+
+
+def remove_cjk_spaces(line: str) -> str:
+    """Drop spaces that layout puts beside CJK characters: 全区 52 个 -> 全区52个,
+    “ 建设 ” -> “建设”. Spaces between Latin words or between two numbers ('12 34') stay."""
+    def repl(m: re.Match) -> str:
+        s, a, b = m.string, m.start(), m.end()
+        if a == 0 or b == len(s):
+            return ""
+        left, right = s[a - 1], s[b]
+        if (_IS_CJK.match(left) and _JOINS.match(right)) or (_IS_CJK.match(right) and _JOINS.match(left)):
+            return ""
+        return m.group(0)
+
+    return _SPACES.sub(repl, line).strip()
+
+
+# Two or more spaces between CJK characters separate a heading from its paragraph in text
+# copied from sites ("交流材料  XX年以来"); they become a line break.
+_WIDE_GAP = re.compile(f"(?<=[{_CJK}])[ \t]{{2,}}(?=\\S)|(?<=\\S)[ \t]{{2,}}(?=[{_CJK}])")
+
+# --- furniture ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FurnitureRules:
+    drop_line: tuple[re.Pattern, ...]
+    cut_tail: tuple[re.Pattern, ...]
+    fragment_start: tuple[re.Pattern, ...]
+
+
+@functools.cache
+def furniture_rules() -> FurnitureRules:
+    """The site-furniture rules of `corpora/furniture.toml`, compiled once."""
+    data = load_toml("furniture.toml")
+    comp = lambda ps: tuple(re.compile(p) for p in ps)  # noqa: E731
+    return FurnitureRules(comp(data["drop_line"]["patterns"]), comp(data["cut_tail"]["patterns"]),
+                          comp(data["preview_fragments"]["start_markers"]))
+
+
+def is_furniture(line: str) -> bool:
+    """True for a line that is site furniture (not report text)."""
+    s = line.strip()
+    return any(p.fullmatch(s) for p in furniture_rules().drop_line)
+
+
+_FRAGMENT_MARK = re.compile(r"(\d{1,3})、")
+
+
+def remove_furniture(lines: list[str]) -> list[str]:
+    """Drop furniture lines, the site's trailing block, repeated title lines at the top, and the
+    "1、" "2、" markers of preview fragments (joining a fragment to the sentence it continues).
+    Page-break lines (`\\f`) are kept."""
+    rules = furniture_rules()
+    content = [i for i, l in enumerate(lines) if l.strip() and l != PAGE_BREAK]
+    cut = len(lines)
+    half = content[len(content) // 2] if content else 0
+    for i in content:
+        if i >= half and any(p.fullmatch(lines[i].strip()) for p in rules.cut_tail):
+            cut = i
+            break
+    out: list[str] = []
+    seen_top: set[str] = set()
+    in_fragments = False
+    expected = 1
+    first_fragment = 0
+    body_seen = 0
+    for line in lines[:cut]:
+        s = line.strip()
+        if line == PAGE_BREAK:
+            out.append(line)
+            continue
+        if not s:
+            out.append("")
+            continue
+        if any(p.fullmatch(s) for p in rules.fragment_start):
+            in_fragments, expected, first_fragment = True, 1, len(out)
+            continue
+        if is_furniture(s):
+            continue
+        if body_seen < 12:
+            if s in seen_top and len(s) < 80:
+                continue
+            seen_top.add(s)
+        body_seen += 1
+        if in_fragments:
+            m = _FRAGMENT_MARK.match(s)
+            if m and int(m.group(1)) == expected:
+                expected += 1
+                s = s[m.end():]
+                prev = _last_text_index(out)
+                if prev is not None and prev >= first_fragment and out[prev][-1] not in _LINE_END_PUNCT:
+                    out[prev] = out[prev] + s
+                    continue
+        out.append(s)
+    return out
+
+
+def _last_text_index(lines: list[str]) -> int | None:
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i] and lines[i] != PAGE_BREAK:
+            return i
+    return None
+
+
+# --- line joining ------------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]\D|第[一二三四五六七八九十\d]+[章节条部分篇])")
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Join lines that layout wrapped inside a sentence (PDF text): a line at least as long as
+    most full lines that does not end a sentence continues on the next line, across page breaks."""
+    text_lines = [l for l in lines if l and l != PAGE_BREAK]
+    if len(text_lines) < 3:
+        return lines
+    lengths = sorted(len(l) for l in text_lines)
+    full = lengths[int(len(lengths) * 0.8)]
+    if full < 12:
+        return lines
+    threshold = max(8, int(full * 0.75))
+    out: list[str] = []
+    pending = False  # the last text line in `out` continues on the next text line
+    for line in lines:
+        if not line:
+            continue  # blank lines carry nothing once lines are joined
+        if line == PAGE_BREAK:
+            out.append(line)
+            continue
+        if pending and not _HEADING.match(line):
+            out[_last_text_index(out)] += line
+        else:
+            out.append(line)
+        pending = len(line) >= threshold and line[-1] not in _LINE_END_PUNCT
+    return out
+
+
+# --- sentences ---------------------------------------------------------------------------------
+
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+[{_CLOSERS}]*|(?=\n)|$)")
+
+
+def split_sentences(text: str, line_pages: list[tuple[int, int]]) -> tuple[Sentence, ...]:
+    """Sentences of `text` split on 。！？；!?; and line ends, with offsets and page numbers.
+    `line_pages` holds (start offset, page) for each line, in order."""
+    starts = [s for s, _ in line_pages]
+    import bisect
+
+    out = []
+    for m in _SENTENCE.finditer(text):
+        a, b = m.start(), m.end()
+        raw = m.group(0)
+        lead = len(raw) - len(raw.lstrip())
+        a += lead
+        b = a + len(raw.strip())
+        if b <= a:
+            continue
+        k = bisect.bisect_right(starts, a) - 1
+        page = line_pages[k][1] if k >= 0 else 1
+        out.append(Sentence(index=len(out), start=a, end=b, page=page, text=text[a:b]))
+    return tuple(out)
+
+
+# --- the whole step ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str
+    sentences: tuple[Sentence, ...]
+    title: str
+
+
+def normalise(raw: RawDocument) -> Normalised:
+    """Run every normalisation step over a reader's pages."""
+    joined = PAGE_BREAK.join(raw.pages)
+    joined = joined.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    joined = fold_width(joined)
+    joined = to_simplified(strip_pinyin_glosses(joined))
+    lines: list[str] = []
+    for chunk in joined.split(PAGE_BREAK):
+        if lines:
+            lines.append(PAGE_BREAK)
+        chunk = _WIDE_GAP.sub("\n", chunk)
+        lines.extend(l.strip() for l in chunk.split("\n"))
+    lines = [remove_cjk_spaces(l) if l != PAGE_BREAK else l for l in remove_furniture(lines)]
+    if raw.format == "pdf":
+        lines = join_wrapped_lines(lines)
+    parts: list[str] = []
+    line_pages: list[tuple[int, int]] = []
+    page, offset = 1, 0
+    for line in lines:
+        if line == PAGE_BREAK:
+            page += 1
+            continue
+        if not line:
+            continue
+        line_pages.append((offset, page))
+        parts.append(line)
+        offset += len(line) + 1
+    text = "\n".join(parts) + ("\n" if parts else "")
+    return Normalised(text=text, sentences=split_sentences(text, line_pages), title=find_title(parts))
+
+
+def find_title(lines: list[str]) -> str:
+    """The report's own title: the first short line that does not end like a sentence."""
+    for line in lines[:8]:
+        s = line.strip().strip("《》")
+        if 4 <= len(s) <= 80 and s[-1] not in "。；;，,":
+            return s
+    return lines[0][:80] if lines else ""

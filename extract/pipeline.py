@@ -1,0 +1,85 @@
+"""One file in, all its records out: read -> normalise -> extract figures -> classify -> (check).
+
+`process(path)` never raises for a problem with the file itself: it returns a Result whose
+document row has the status and a one-line error."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from . import readers
+from .errors import ExtractError
+from .normalise import normalise
+from .records import Document, Result
+
+log = logging.getLogger(__name__)
+
+
+def doc_id_of(data: bytes) -> str:
+    """Content hash that names a document (first 16 hex digits of SHA-256)."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def read(path: str | Path) -> Document:
+    """Read and normalise one file into a Document (status `ok`, or why not)."""
+    path = Path(path)
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Document(source=source, doc_id="", format="", status="error",
+                        error=f"cannot open file: {e.strerror or e}")
+    doc_id = doc_id_of(data)
+    fmt = readers.sniff(data, path.suffix.lower()) if data else "empty"
+    if not data:
+        return Document(source=source, doc_id=doc_id, format=path.suffix.lstrip(".").lower(), status="empty",
+                        error="the file is empty (0 bytes)")
+    try:
+        raw = readers.read(path)
+    except ExtractError as e:
+        return Document(source=source, doc_id=doc_id, format=fmt, status=e.status, error=str(e))
+    except Exception as e:  # a reader bug or a library failing on a strange file: one row, not a crash
+        log.debug("reader failed on %s", source, exc_info=True)
+        return Document(source=source, doc_id=doc_id, format=fmt, status="error",
+                        error=f"could not read the {fmt} file ({type(e).__name__}: {_one_line(e)})")
+    norm = normalise(raw)
+    status = "ok" if norm.text.strip() else "empty"
+    return Document(source=source, doc_id=doc_id, format=raw.format, status=status, encoding=raw.encoding,
+                    pages=raw.page_count or len(raw.pages), chars=len(norm.text), title=norm.title,
+                    error="" if status == "ok" else "no text found in the file", text=norm.text,
+                    sentences=norm.sentences)
+
+
+def process(path: str | Path) -> Result:
+    """Every record mined from one file: the document, its figures, standards claims and honours."""
+    document = read(path)
+    if document.status != "ok":
+        return Result(document=document)
+    from .figures import extract_figures
+
+    try:
+        figures = tuple(extract_figures(document))
+    except Exception as e:  # keep the document row; report the stage that failed
+        log.debug("figure extraction failed on %s", document.source, exc_info=True)
+        return Result(document=_failed(document, f"figure extraction failed ({type(e).__name__}: {_one_line(e)})"))
+    claims, honours = _classify(document)
+    return Result(document=document, figures=figures, claims=claims, honours=honours)
+
+
+def _classify(document: Document):
+    try:
+        from .classify import classify_document
+    except ImportError:
+        return (), ()
+    return classify_document(document)
+
+
+def _failed(document: Document, message: str) -> Document:
+    from dataclasses import replace
+
+    return replace(document, status="error", error=message)
+
+
+def _one_line(e: Exception) -> str:
+    return " ".join(str(e).split())[:120]

@@ -1,0 +1,82 @@
+"""Readers: one module per format, each `read(path, data) -> RawDocument`, chosen by content.
+
+`sniff(data, suffix)` names the format from the file's first bytes (the extension only breaks
+ties), so a `.doc` that is really HTML, RTF or DOCX is read as what it is.
+"""
+from __future__ import annotations
+
+import zipfile
+import io
+from pathlib import Path
+
+from ..errors import LimitExceeded, UnsupportedFormat
+from ..records import RawDocument
+from . import doc, docx, html, pdf, rtf, txt
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+READERS = {
+    "pdf": pdf.read,
+    "docx": docx.read,
+    "doc": doc.read,
+    "html": html.read,
+    "rtf": rtf.read,
+    "txt": txt.read,
+}
+
+_BINARY_SIGNATURES = {
+    b"\x89PNG": "png image", b"\xff\xd8\xff": "jpeg image", b"GIF8": "gif image",
+    b"\x1f\x8b": "gzip archive", b"Rar!": "rar archive", b"7z\xbc\xaf": "7z archive",
+    b"\x7fELF": "executable", b"MZ": "executable", b"II*\x00": "tiff image", b"MM\x00*": "tiff image",
+}
+
+
+def sniff(data: bytes, suffix: str = "") -> str:
+    """The format of a file from its content: pdf, docx, doc, html, rtf, txt, or a description
+    of an unsupported type (`xlsx workbook`, `png image`, `binary data`)."""
+    head = data[:4096]
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return "docx" if suffix == ".docx" else "zip archive"
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx workbook"
+        if "ppt/presentation.xml" in names:
+            return "pptx presentation"
+        return "zip archive"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc" if suffix not in {".xls", ".ppt"} else f"legacy {suffix[1:]} file"
+    if stripped.startswith(b"{\\rtf"):
+        return "rtf"
+    low = stripped[:2048].lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower() \
+            or low.startswith((b"<!doctype html", b"<html", b"<head", b"<meta")):
+        return "html"
+    for sig, name in _BINARY_SIGNATURES.items():
+        if head.startswith(sig):
+            return name
+    if txt.looks_like_text(data):
+        if suffix in {".html", ".htm"} and b"<" in head:
+            return "html"
+        return "txt"
+    return "binary data"
+
+
+def read(path: Path) -> RawDocument:
+    """Read one file into page texts, choosing the reader by content."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LimitExceeded(f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit")
+    data = path.read_bytes()
+    fmt = sniff(data, path.suffix.lower())
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise UnsupportedFormat(f"unsupported format ({fmt}); shequ reads PDF, DOCX, DOC, RTF, HTML and TXT")
+    return reader(path, data)

@@ -1,0 +1,65 @@
+"""DOCX: paragraphs and tables in document order (python-docx's `doc.paragraphs` skips tables).
+
+The zip is checked before python-docx opens it: a file whose parts decompress past
+`MAX_UNCOMPRESSED` (a zip bomb) is refused without inflating it."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import LimitExceeded, UnreadableDocument
+from ..records import RawDocument
+
+MAX_UNCOMPRESSED = 100 * 1024 * 1024
+MAX_RATIO = 200
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def check_zip(data: bytes, limit: int = MAX_UNCOMPRESSED) -> zipfile.ZipFile:
+    """Open a zip and refuse it when its declared sizes exceed the limit or compress implausibly."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError) as e:
+        raise UnreadableDocument(f"damaged DOCX (not a readable zip: {e})") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > limit or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+        raise LimitExceeded(f"DOCX decompresses to {total / 2**20:.0f} MB (limit {limit // 2**20} MB): "
+                            "refused as a possible zip bomb")
+    return zf
+
+
+def _cell_text(cell) -> str:
+    return "".join(t.text or "" for t in cell.iter(_W + "t"))
+
+
+def _pages_from_app_xml(zf: zipfile.ZipFile) -> int | None:
+    try:
+        m = re.search(rb"<Pages>(\d+)</Pages>", zf.read("docProps/app.xml"))
+    except KeyError:
+        return None
+    return int(m.group(1)) if m else None
+
+
+def read(path: Path, data: bytes) -> RawDocument:
+    """Body text of a DOCX: one line per paragraph, one line per table row (cells joined by ` | `)."""
+    import docx
+
+    zf = check_zip(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as e:
+        raise UnreadableDocument(f"damaged DOCX ({type(e).__name__}: {str(e)[:80]})") from None
+    lines: list[str] = []
+    for block in document.element.body.iterchildren():
+        if block.tag == _W + "p":
+            lines.append("".join(t.text or "" for t in block.iter(_W + "t")))
+        elif block.tag == _W + "tbl":
+            for row in block.iter(_W + "tr"):
+                cells = [_cell_text(c).strip() for c in row.iter(_W + "tc")]
+                lines.append(" | ".join(cells))
+    return RawDocument(pages=("\n".join(lines),), format="docx", encoding="",
+                       page_count=_pages_from_app_xml(zf))

@@ -1,0 +1,131 @@
+"""Plain frozen records that flow one way: read -> normalise -> extract -> classify -> check -> write.
+
+Every record that comes from text carries offsets into the document's normalised text (the file
+`text/<doc_id>.txt`) and the page the text came from, so any row can be traced to its sentence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader returns: the text of each page, before normalisation."""
+
+    pages: tuple[str, ...]
+    format: str
+    encoding: str = ""
+    page_count: int | None = None  # when the format knows it but gives no per-page text (DOCX)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the normalised text; `end` is exclusive."""
+
+    index: int
+    start: int
+    end: int
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input file after reading and normalisation (one row of documents.csv)."""
+
+    source: str
+    doc_id: str
+    format: str
+    status: str  # ok | error | unsupported | no_text_layer | empty
+    encoding: str = ""
+    pages: int | None = None
+    chars: int = 0
+    title: str = ""
+    error: str = ""
+    text: str = ""
+    sentences: tuple[Sentence, ...] = ()
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence that holds character `offset` of the normalised text."""
+        lo, hi = 0, len(self.sentences) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s = self.sentences[mid]
+            if offset < s.start:
+                hi = mid - 1
+            elif offset >= s.end:
+                lo = mid + 1
+            else:
+                return s
+        return None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure occurrence (one row of figures.csv); see GUIDELINES for the vocabularies."""
+
+    source: str
+    doc_id: str
+    page: int
+    start: int
+    end: int
+    text: str
+    quantity: str  # money | area | count | percent
+    kind: str
+    value: float
+    value_max: float | None
+    unit: str
+    approx: str  # "" | gt | ge | approx | lt | le
+    counted: str | None
+    subject: str = ""
+    entity: str = ""
+    year: str = ""
+    role: str = ""  # before | after | target | ""
+    sentence: str = ""
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A document-level standards claim (one row of standards.csv)."""
+
+    source: str
+    doc_id: str
+    standard: str
+    status: str  # achieved | planned
+    score: float
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    n_sentences: int
+
+
+@dataclass(frozen=True)
+class Honour:
+    """An honour the report claims (one row of honours.csv)."""
+
+    source: str
+    doc_id: str
+    holder: str
+    title: str
+    level: str
+    year: str
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything mined from one file."""
+
+    document: Document
+    figures: tuple[Figure, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    honours: tuple[Honour, ...] = ()
+
+
+def columns(record_type) -> list[str]:
+    """CSV column names of a record type, in declaration order (`text`/`sentences` of Document excluded)."""
+    skip = {"text", "sentences"} if record_type is Document else set()
+    return [f.name for f in fields(record_type) if f.name not in skip]

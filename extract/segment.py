@@ -1,0 +1,57 @@
+"""Word segmentation with a private jieba.Tokenizer (the global one stays untouched) and the
+domain dictionary `corpora/domain_dict.txt`. Part-of-speech comes from jieba's own dictionary
+tags by lookup, so only the few words a figure needs are ever tagged (jieba.posseg over whole
+texts costs ~27 s/MB here; plain segmentation ~0.7 s/MB)."""
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+from .resources import corpus_path
+
+
+@functools.cache
+def tokenizer():
+    """The private tokenizer, initialised once with the domain dictionary."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    with corpus_path("domain_dict.txt").open("rb") as f:
+        tk.load_userdict(f)
+    return tk
+
+
+@functools.cache
+def _tags() -> dict[str, str]:
+    import jieba
+
+    tags: dict[str, str] = {}
+    dict_file = Path(jieba.__file__).parent / "dict.txt"
+    for path in (dict_file, corpus_path("domain_dict.txt")):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3 and not parts[0].startswith("#"):
+                    tags[parts[0]] = parts[2]
+    return tags
+
+
+def cut(text: str) -> list[str]:
+    """Words of a short text (no HMM guessing of unknown words: stable on short windows)."""
+    return tokenizer().lcut(text, HMM=False)
+
+
+def pos(word: str) -> str:
+    """jieba's dictionary tag of a word ('n', 'v', 'ns' …), '' when the word is not in it."""
+    return _tags().get(word, "")
+
+
+def is_nounish(word: str) -> bool:
+    """True for nouns, noun-like verbs and place/organisation names, and unknown multi-char words."""
+    tag = pos(word)
+    if not tag:
+        return len(word) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in word)
+    return tag[0] in "nj" or tag in {"vn", "an", "b", "l", "s", "ng"}
