@@ -49,9 +49,19 @@ def pos(word: str) -> str:
     return _tags().get(word, "")
 
 
+# last characters of unknown words that are nouns (organisations, places, facilities, people)
+_NOUN_ENDINGS = set("员者站室会队组点所园馆厅区村户房中心部局委处科院校场屋栏窗板墙路街道镇乡市县省网格家庭人口群企业单位协会")
+
+
+# one-character words that are nouns when they stand alone after a classifier (11个村)
+_SINGLE_NOUNS = set("村乡镇户人楼室站所处家街区组队点场馆厅院校园店屋房棵株树")
+
+
 def is_nounish(word: str) -> bool:
     """True for nouns, noun-like verbs and place/organisation names, and unknown multi-char words."""
+    if len(word) == 1:
+        return word in _SINGLE_NOUNS
     tag = pos(word)
     if not tag:
-        return len(word) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in word)
-    return tag[0] in "nj" or tag in {"vn", "an", "b", "l", "s", "ng"}
+        return len(word) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in word) and word[-1] in _NOUN_ENDINGS
+    return tag[0] in "nj" or tag in {"an", "b", "l", "s", "ng"}

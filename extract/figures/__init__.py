@@ -35,9 +35,10 @@ def _surface(text: str, s: Span, counted: str) -> str:
     return surface
 
 
-def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 0) -> dict:
-    """All columns of one figure span except provenance."""
-    counted = counted_noun(text, s, s.end) if s.quantity == "count" else ""
+def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 0, elided: str = "") -> dict:
+    """All columns of one figure span except provenance. `elided` is the counted noun of the
+    previous count in the sentence, for counts that leave it out (12个村…剩余6个)."""
+    counted = (counted_noun(text, s, s.end) or elided) if s.quantity == "count" else ""
     sentence_text = sentence_text or text
     rel = s.start - sentence_start
     return {
@@ -53,18 +54,30 @@ def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 
 
 def find_figures(text: str) -> list[dict]:
     """Figures of a plain string, as dicts with the figures.csv columns (no provenance)."""
-    return [describe(text, s) for s in find_spans(text)]
+    out, last = [], {}
+    for s in find_spans(text):
+        d = describe(text, s, elided=last.get(s.unit, ""))
+        if d["counted"]:
+            last[s.unit] = d["counted"]
+        out.append(d)
+    return out
 
 
 def extract_figures(document: Document) -> list[Figure]:
     """Figure records for a normalised document, each pointing at its sentence and page."""
     text = document.text
     out = []
+    last_counted: dict[str, str] = {}
+    last_sentence = None
     for s in find_spans(text):
         sentence = document.sentence_at(s.start)
+        if sentence is not last_sentence:
+            last_counted, last_sentence = {}, sentence
         sent_text = sentence.text if sentence else ""
         sent_start = sentence.start if sentence else 0
-        d = describe(text, s, sent_text, sent_start)
+        d = describe(text, s, sent_text, sent_start, elided=last_counted.get(s.unit, ""))
+        if d["counted"]:
+            last_counted[s.unit] = d["counted"]
         out.append(Figure(source=document.source, doc_id=document.doc_id, page=sentence.page if sentence else 1,
                           start=s.start, end=s.start + len(d["text"]) if d["text"] == text[s.start:s.start + len(d["text"])] else s.end,
                           sentence=sent_text, **d))

@@ -11,6 +11,9 @@ from .scan import Span
 
 _CLAUSE_END = "，。；！？,;!?：:\n"
 _SKIP_LEAD = ("各类", "各种", "各", "共", "多", "余", "以上", "左右", "的", "多个", "个", "类")
+# words that follow a counted noun as a predicate and are not part of it
+_TRAILING_NOISE = {"规范", "高标准", "标准化", "全部", "均", "都", "正在", "正", "已经", "基本", "全面", "率先", "数", "总数", "数量",
+                   "当中", "中", "内", "里", "之中", "以内", "范围内"}
 _STOP_WORDS = {"和", "与", "及", "或", "等", "共", "是", "为", "在", "了", "的", "中", "其中", "都", "均", "已",
                "被", "将", "把", "由", "从", "对", "向", "按", "按照", "通过", "并", "且", "也", "还", "又", "就"}
 
@@ -29,17 +32,17 @@ def _kind_lex():
 
 def _noun_phrase_after(text: str) -> str:
     """The noun phrase at the start of text (社区养老服务中心按照… -> 社区养老服务中心)."""
-    words = segment.cut(text[:16])
-    phrase = []
-    for w in words:
+    phrase: list[str] = []
+    for w in segment.cut(text[:16]):
         if not phrase and w in _SKIP_LEAD:
             continue
-        if w in _STOP_WORDS or any(ch in _CLAUSE_END + "、“”\"（）()《》" for ch in w):
+        if w in _STOP_WORDS or w in _TRAILING_NOISE or any(ch in _CLAUSE_END + "、“”\"（）()《》" for ch in w):
             break
-        if not segment.is_nounish(w) and not (phrase == [] and segment.pos(w) in {"a", "b", "ns", "nz"}):
-            if phrase or segment.pos(w).startswith(("v", "p", "c", "u", "d", "m", "q", "r", "f", "x")):
-                break
-        phrase.append(w)
+        unknown = not segment.pos(w) and len(w) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in w)
+        if segment.is_nounish(w) or (not phrase and (segment.pos(w) in {"a", "b"} or unknown)):
+            phrase.append(w)
+        else:
+            break
         if len("".join(phrase)) >= 10:
             break
     return "".join(phrase)
@@ -53,6 +56,8 @@ def _noun_phrase_before(text: str) -> str:
         if not phrase and w in {"有", "共", "共有", "达", "达到", "约", "计", "合计", "为", "是", "总数", "新增", "累计",
                                  "大约", "近", "超过", "逾", "至少", "不少于", "了", "建成", "建有", "设置", "组建"}:
             continue
+        if not phrase and w in _TRAILING_NOISE:
+            continue  # 平安社区数达到13个 -> 平安社区
         if w in _STOP_WORDS or any(ch in _CLAUSE_END + "、“”\"（）()《》" for ch in w) or not segment.is_nounish(w):
             break
         phrase.insert(0, w)
@@ -76,27 +81,35 @@ def _clause_before(text: str, start: int) -> str:
 
 
 def counted_noun(text: str, s: Span, numeral_end: int) -> str:
-    """What a count counts: the noun after the classifier, else the noun before the numeral, else
-    the noun after the last 的 of the clause (13个设施过硬…的“品牌社区”)."""
-    after = text[s.end:]
-    noun = _noun_phrase_after(after)
+    """What a count counts: the noun after the classifier (52个社区); the noun after a nearby 的
+    when what comes between only describes it (一个基础好的社区, 3个300平方米以上的社区养老服务中心);
+    the noun after 为 (10个为试点村); a quoted name after 的 (13个…满意的“品牌社区”); else the noun
+    before the numeral (宣传橱窗42块, 平安社区数达到13个)."""
     clause = _clause_after(text, s.end)
-    if "的" in clause and (not noun or clause.startswith(noun) and len(noun) < 2):
-        tail = clause[clause.rfind("的") + 1:].strip("“”\"")
-        tail_noun = _noun_phrase_after(tail)
-        if tail_noun:
-            return tail_noun
-    if not noun or (noun and clause[len(noun):len(noun) + 1] not in ("", "、") and _is_verbish(clause, noun)):
-        before_noun = _noun_phrase_before(text[max(0, s.start - 14):s.start])
-        if before_noun and not noun:
-            return before_noun
+    item = clause.split("、", 1)[0]
+    de = item.find("的")
+    if 0 < de <= 12:
+        between = item[:de]
+        words = segment.cut(between)
+        if not any(segment.pos(w).startswith("v") and segment.pos(w) != "vn" for w in words) \
+                and _noun_phrase_after(between) != between:
+            noun = _noun_phrase_after(item[de + 1:].lstrip("“\""))
+            if noun:
+                return noun
+    if not any(ch.isdigit() for ch in clause):
+        q = clause.find("的“")
+        if q > 0 and "、" in clause[:q]:
+            noun = _noun_phrase_after(clause[q + 2:])
+            if noun:
+                return noun
+    noun = _noun_phrase_after(item)
     if noun:
         return noun
+    if item.startswith(("为", "是")):
+        noun = _noun_phrase_after(item[1:])
+        if noun:
+            return noun
     return _noun_phrase_before(text[max(0, s.start - 14):s.start])
-
-
-def _is_verbish(clause: str, noun: str) -> bool:
-    return False
 
 
 def count_kind(unit: str, counted: str, classifier: str) -> str:

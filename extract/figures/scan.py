@@ -152,6 +152,7 @@ def _lex():
         "duration": tuple(sorted(c["duration_nouns"], key=len, reverse=True)),
         "slogan_heads": tuple(c["slogan_heads"]),
         "weak": set(c["weak_after_chinese"]),
+        "never": set(c["never_after_chinese"]),
         "vague_before": tuple(sorted(d["vague"]["before"], key=len, reverse=True)),
         "not_after": {k: tuple(v) for k, v in d["count"].get("not_followed_by", {}).items()},
         "not_after_yuan": d["money"]["not_after_yuan"],
@@ -188,7 +189,8 @@ def keep(text: str, s: Span) -> bool:
         return False  # ordinal
     if before.endswith("每"):
         return False  # 每百户, 每3个月: a rate's denominator
-    if before and (before[-1].isascii() and before[-1].isalnum() or before[-1] in "./_"):
+    if before and (before[-1].isascii() and before[-1].isalnum() or before[-1] in "./_") \
+            and not re.search(r"(?:^|[^A-Za-z])[Xx*]{2,}$", before):
         return False  # part of a code, phone number, version or date (X592, 0371-6523…)
     if any(before.endswith(v) for v in lex["vague_before"]) and s.chinese:
         return False  # 几十支, 数千株
@@ -226,9 +228,12 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
     if _in_short_quote(text, s.start, s.end):
         return False  # “三个落实”
     if s.quantity == "count":
-        if any(after.startswith(h) for h in lex["slogan_heads"]):
-            return False  # 三个落实, 八个不出社区
-        if s.classifier in lex["weak"] and not segment.is_nounish(_first_word(after)):
+        if any(after.startswith(h) for h in lex["slogan_heads"]) or after.startswith(("“", "\"", "好")):
+            return False  # 三个落实, 八个不出社区, 三个“三分之一”, 一支好班子
+        if s.classifier in lex["never"]:
+            return False  # 十八届三中全会, 二期工程: ordinals
+        first = _first_word(after)
+        if s.classifier in lex["weak"] and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
             return False
         if numeral in ("一", "壹") and not _one_is_quantity(text, s.start):
             return False  # 一支重要力量, 一批: an article
@@ -241,7 +246,7 @@ def _first_word(text: str) -> str:
 
 
 _ONE_CUES = re.compile(r"(?:至少|最少|不少于|仅|只|只有|每人|每户|每个|每名|每家|每村|每社区|各|均|新增|新建|在建|建成|配备|配齐|设|设有|"
-                       r"增加|增设|共|共有|合计|选择|确定|选取|打造|培育|成立|组建|建立|有|其中|还有|另有|再)[^，。；,;]{0,6}$")
+                       r"增加|增设|共|共有|合计|选择|确定|选取|有|其中|还有|另有|再)[^，。；,;]{0,6}$")
 
 
 def _one_is_quantity(text: str, start: int) -> bool:
