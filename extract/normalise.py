@@ -58,12 +58,14 @@ def _t2s():
 def is_traditional(text: str, threshold: float = 0.03) -> bool:
     """True when more than `threshold` of the CJK characters change under Traditional->Simplified."""
     sample = "".join(ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff")
-    if len(sample) < 10:
+    if not sample:
         return False
     converted = _t2s().convert(sample)
     if len(converted) != len(sample):
         return True
     changed = sum(a != b for a, b in zip(sample, converted))
+    if len(sample) < 20:  # a short text: any Traditional-only character decides
+        return changed >= 1
     return changed / len(sample) > threshold
 
 

@@ -18,7 +18,7 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+        return format(value, ".12g") if value != int(value) or abs(value) >= 1e15 else str(int(value))
     return str(value)
 
 

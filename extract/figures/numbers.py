@@ -50,6 +50,8 @@ def parse_number(text: str) -> float:
             continue
         if tok in DIGITS:
             d = DIGITS[tok]
+            if d == 0 and last_unit is not None and number is None:
+                continue  # 一千零十四: 零 after a unit only marks a gap
             digit_run.append(d)
             if number is not None and len(digit_run) > 1 and tok not in "零〇○":
                 number = number * 10 + d
@@ -60,6 +62,8 @@ def parse_number(text: str) -> float:
             continue
         digit_run = []
         if tok in SMALL_UNITS:
+            if last_unit is not None and last_unit < 10**4 and SMALL_UNITS[tok] >= last_unit and number is None:
+                raise NotANumber(text)  # 七十百: units must fall within a section
             section += (1.0 if number is None else number) * SMALL_UNITS[tok]
             number, last_unit = None, SMALL_UNITS[tok]
         elif tok in BIG_UNITS:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..resources import load_toml
-from .numbers import CN_CHARS, NUMERAL
+from .numbers import ARABIC, CN_CHARS, NUMERAL
 
 
 def _alt(words) -> str:
@@ -37,16 +37,17 @@ def rules() -> Rules:
     area = d["area"]["units"]
     cls = d["count"]["classifiers"]
     infix = f"(?P<infix>{_alt(d['qualifiers']['infix'])})?"
-    num = rf"(?:负|-)?{NUMERAL}"
-    num_range = rf"(?P<num>{num})(?:\((?:含|不含)\))?(?:(?P<sep>{RANGE_SEP})(?P<num2>{NUMERAL}))?"
+    num = rf"(?:负|(?<![0-9\u4e00-\u9fff%])-)?{NUMERAL}"
+    num_range = rf"(?P<num>{num})(?:\((?:含|不含)\))?(?:\s?(?P<sep>{RANGE_SEP})\s?(?P<num2>{NUMERAL}))?"
     sub = _alt(d["money"]["subunits"])
     patterns = {
         "percent.fraction": rf"(?P<den>{NUMERAL})分之(?P<nom>{NUMERAL}|百)",
         "percent.sign": rf"{num_range}{infix}(?:%|‰)(?:{RANGE_SEP}(?P<num2p>{NUMERAL})(?:%|‰))?",
         "percent.point": rf"{num_range}{infix}个百分点",
-        "percent.cheng": rf"(?P<num>{NUMERAL}|半)成",
+        "percent.cheng": rf"(?P<num>{NUMERAL}|半)成(?P<half>半)?",
         "money": rf"(?:人民币|¥|￥)?{num_range}{infix}(?P<unit>{_alt(money)})"
                  rf"(?:(?P<jiao>{NUMERAL})(?P<jiao_u>{sub}))?(?:(?P<fen>{NUMERAL})分)?(?:钱|人民币|整)?",
+        "money.symbol": rf"(?:¥|￥)(?P<num>{ARABIC})(?P<unit>)",
         "area": rf"{num_range}{infix}(?P<unit>{_alt(area)})",
         "count": rf"{num_range}{infix}(?P<unit>{_alt(cls)})",
         # 人口24.2万: a bare 万 after a people noun counts people

@@ -91,8 +91,16 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
     infix = r.data["qualifiers"]["infix"].get(m.groupdict().get("infix") or "", "")
     if family == "percent.fraction":
         den, nom = g("den"), g("nom")
-        n = 100.0 if nom == "百" else parse_number(nom)
-        return Span(m.start(), m.end(), "percent", round(n / parse_number(den) * 100, 6), None, "%", "",
+        end = m.end()
+        while True:
+            try:
+                n = 100.0 if nom == "百" else parse_number(nom)
+                break
+            except NotANumber:
+                if len(nom) <= 1:
+                    raise
+                nom, end = nom[:-1], end - 1
+        return Span(m.start(), end, "percent", round(n / parse_number(den) * 100, 6), None, "%", "",
                     "percent.fraction.v1", _is_chinese(den + nom))
     if family == "percent.sign":
         v, vmax = _range(m, "num", "num2")
@@ -109,9 +117,14 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
     if family == "percent.cheng":
         s = g("num")
         v = 5.0 if s == "半" else parse_number(s) * 10
+        end = m.end()
+        if g("half"):
+            v += 5.0
         if v > 100:
             return None
-        return Span(m.start(), m.end(), "percent", v, None, "%", "", "percent.cheng.v1", _is_chinese(s))
+        return Span(m.start(), end, "percent", v, None, "%", "", "percent.cheng.v1", _is_chinese(s))
+    if family == "money.symbol":
+        return Span(m.start(), m.end(), "money", _num(g("num")), None, "CNY", "", "money.symbol.v1", False)
     if family == "count.people":
         return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, "人", infix, "count.people.v1",
                     _is_chinese(g("num")), "")
@@ -189,7 +202,9 @@ def keep(text: str, s: Span) -> bool:
         return False  # ordinal
     if before.endswith("每"):
         return False  # 每百户, 每3个月: a rate's denominator
-    if before and (before[-1].isascii() and before[-1].isalnum() or before[-1] in "./_") \
+    if s.quantity == "percent" and re.match(r"[0-9A-Fa-f]", after[:1] or " ") and text[s.end - 1] == "%":
+        return False  # a URL escape (%2D), not a percentage
+    if before and (before[-1].isascii() and before[-1].isalnum() or before[-1] in "./_%=&?#+") \
             and not re.search(r"(?:^|[^A-Za-z])[Xx*]{2,}$", before):
         return False  # part of a code, phone number, version or date (X592, 0371-6523…)
     if any(before.endswith(v) for v in lex["vague_before"]) and s.chinese:
@@ -212,8 +227,7 @@ def keep(text: str, s: Span) -> bool:
 
 def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: str) -> bool:
     """Checks that only Chinese-numeral figures need: word boundaries, slogans, articles."""
-    numeral = text[s.start:numeral_end]
-    digits = [ch for ch in numeral if ch in DIGITS and ch not in "零〇○"]
+    numeral = re.split(r"[点點]", text[s.start:numeral_end])[0]
     if len(numeral) >= 2 and any(numeral[i] in DIGITS and numeral[i + 1] in DIGITS and numeral[i] not in "零〇○"
                                  and numeral[i + 1] not in "零〇○" for i in range(len(numeral) - 1)):
         return False  # 二三十, 七八成: a vague span, not a number
@@ -233,7 +247,8 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
         if s.classifier in lex["never"]:
             return False  # 十八届三中全会, 二期工程: ordinals
         first = _first_word(after)
-        if s.classifier in lex["weak"] and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
+        if s.classifier in lex["weak"] and re.match(r"[\u4e00-\u9fff]", first) \
+                and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
             return False
         if numeral in ("一", "壹") and not _one_is_quantity(text, s.start):
             return False  # 一支重要力量, 一批: an article
@@ -296,7 +311,26 @@ def find_spans(text: str) -> list[Span]:
         approx = s.approx or suf or pre
         out.append(Span(start, end, s.quantity, s.value, s.value_max, s.unit, approx, s.rule, s.chinese,
                         s.classifier))
-    return _share_list_qualifier(text, out)
+    return _share_list_qualifier(text, _merge_ranges(text, out))
+
+
+_RANGE_JOIN = re.compile(r"\s*(?:-{1,2}|~|～|—{1,2}|–|至)\s*")
+
+
+def _merge_ranges(text: str, spans: list[Span]) -> list[Span]:
+    """Two figures of one unit joined by a range sign are one range: 1万元--5万元, 20%-30%."""
+    out: list[Span] = []
+    for s in spans:
+        if out:
+            prev = out[-1]
+            gap = text[prev.end:s.start]
+            if (prev.quantity, prev.unit) == (s.quantity, s.unit) and prev.value_max is None and s.value_max is None \
+                    and _RANGE_JOIN.fullmatch(gap) and s.value > prev.value:
+                out[-1] = Span(prev.start, s.end, s.quantity, prev.value, s.value, s.unit, prev.approx or s.approx,
+                               prev.rule.replace(".v1", "") + ".range.v1", prev.chinese, prev.classifier)
+                continue
+        out.append(s)
+    return out
 
 
 def _share_list_qualifier(text: str, spans: list[Span]) -> list[Span]:
