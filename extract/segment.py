@@ -65,3 +65,15 @@ def is_nounish(word: str) -> bool:
     if not tag:
         return len(word) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in word) and word[-1] in _NOUN_ENDINGS
     return tag[0] in "nj" or tag in {"an", "b", "l", "s", "ng"}
+
+
+@functools.cache
+def _domain_words() -> frozenset[str]:
+    with corpus_path("domain_dict.txt").open(encoding="utf-8") as f:
+        return frozenset(line.split()[0] for line in f if line.strip() and not line.startswith("#"))
+
+
+def continues_noun(word: str) -> bool:
+    """True when `word` can extend a noun phrase already begun (社区 + 养老服务中心), i.e. it is a
+    domain term or ends like a noun of a thing, body or person (行政村 + 细分 does not)."""
+    return word in _domain_words() or (len(word) > 1 and word[-1] in _NOUN_ENDINGS) or word in _SINGLE_NOUNS

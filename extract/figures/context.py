@@ -39,6 +39,8 @@ def _noun_phrase_after(text: str) -> str:
         if w in _STOP_WORDS or w in _TRAILING_NOISE or any(ch in _CLAUSE_END + "、“”\"（）()《》" for ch in w):
             break
         unknown = not segment.pos(w) and len(w) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in w)
+        if phrase and not segment.continues_noun(w):
+            break
         if segment.is_nounish(w) or (not phrase and (segment.pos(w) in {"a", "b"} or unknown)):
             phrase.append(w)
         else:

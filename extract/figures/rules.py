@@ -47,6 +47,8 @@ def rules() -> Rules:
         "percent.cheng": rf"(?P<num>{NUMERAL}|半)成(?P<half>半)?",
         "money": rf"(?:人民币|¥|￥)?{num_range}{infix}(?P<unit>{_alt(money)})"
                  rf"(?:(?P<jiao>{NUMERAL})(?P<jiao_u>{sub}))?(?:(?P<fen>{NUMERAL})分)?(?:钱|人民币|整)?",
+        # 1/3 in prose is a fraction (not 3/28, a date: the numerator must be smaller)
+        "percent.slash": r"(?<![\d/.:-])(?P<nom>\d{1,2})/(?P<den>\d{1,2})(?![\d/.:-]|[月日号])",
         "money.symbol": rf"(?:¥|￥)(?P<num>{ARABIC})(?P<unit>)",
         "area": rf"{num_range}{infix}(?P<unit>{_alt(area)})",
         "count": rf"{num_range}{infix}(?P<unit>{_alt(cls)})",

@@ -123,6 +123,11 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         if v > 100:
             return None
         return Span(m.start(), end, "percent", v, None, "%", "", "percent.cheng.v1", _is_chinese(s))
+    if family == "percent.slash":
+        nom, den = float(g("nom")), float(g("den"))
+        if not 0 < nom < den:
+            return None
+        return Span(m.start(), m.end(), "percent", round(nom / den * 100, 10), None, "%", "", "percent.slash.v1", False)
     if family == "money.symbol":
         return Span(m.start(), m.end(), "money", _num(g("num")), None, "CNY", "", "money.symbol.v1", False)
     if family == "count.people":
@@ -261,7 +266,7 @@ def _first_word(text: str) -> str:
 
 
 _ONE_CUES = re.compile(r"(?:至少|最少|不少于|仅|只|只有|每人|每户|每个|每名|每家|每村|每社区|各|均|新增|新建|在建|建成|配备|配齐|设|设有|"
-                       r"增加|增设|共|共有|合计|选择|确定|选取|有|其中|还有|另有|再)[^，。；,;]{0,6}$")
+                       r"增加|增设|共|共有|合计|选择|确定|选取|有|其中|还有|另有|再)[^，。；,;]{0,2}$")
 
 
 def _one_is_quantity(text: str, start: int) -> bool:
