@@ -1,0 +1,88 @@
+"""Figures: the rule tables of corpora/figures.toml, the traps of GUIDELINES, our gold fixtures."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import extract
+from extract.figures import find_figures
+from extract.resources import load_toml
+
+from conftest import DATA
+
+RULES = load_toml("figures.toml")["examples"]
+
+
+@pytest.mark.parametrize("text,quantity,value,value_max,unit,approx", RULES["cases"])
+def test_rule_examples(text, quantity, value, value_max, unit, approx):
+    figs = find_figures(text)
+    assert figs, text
+    f = figs[0]
+    assert (f["quantity"], f["unit"], f["approx"]) == (quantity, unit, approx)
+    assert f["value"] == pytest.approx(value, rel=1e-4)
+    assert f["value_max"] == (pytest.approx(value_max) if value_max != "" else None)
+
+
+@pytest.mark.parametrize("text", RULES["not_figures"])
+def test_not_figures(text):
+    assert find_figures(text) == [], text
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("全区52个社区", "community_count"), ("24个社区居委会", "community_count"), ("635个网格", "community_count"),
+    ("党员2376人", "people_count"), ("1628名党员", "people_count"), ("43046户", "household_count"),
+    ("宣传橱窗42块", "other_count"), ("73支服务队", "other_count"), ("21个社区养老服务中心", "other_count"),
+    ("辖区总面积13.06平方公里", "land_area"), ("办公用房340平方米", "facility_area"), ("1408元/月", "funding"),
+    ("新建了3个300平方米以上的社区养老服务中心", "other_count"), ("要选择一个基础好的社区", "community_count"),
+    ("平安社区数达到13个", "community_count"), ("第二阶段12个村正在建设,剩余6个正准备开工", "community_count"),
+])
+def test_kinds(text, kind):
+    quantity = {"funding": "money", "land_area": "area", "facility_area": "area"}.get(kind, "count")
+    figs = [f for f in find_figures(text) if f["quantity"] == quantity]
+    assert figs[-1]["kind"] == kind, figs
+
+
+def test_adjacent_amounts_split_cleanly():
+    values = [f["value"] for f in find_figures("计划投资3541.07万元2.3亿元用于建设")]
+    assert values == [35410700, 230000000]
+
+
+def test_qualifier_shared_by_a_coordinated_list():
+    figs = find_figures("每个网格管理大约400户、1500人")
+    assert [(f["value"], f["approx"]) for f in figs] == [(400, "approx"), (1500, "approx")]
+
+
+def test_before_after_roles_and_year():
+    doc_text = "2019年,办公用房平均面积由原来的130平方米扩增到340平方米以上。"
+    figs = find_figures(doc_text)
+    assert [f["role"] for f in figs] == ["before", "after"]
+    assert all(f["year"] == "2019" for f in figs)
+
+
+def _gold_pairs():
+    for gold in sorted(DATA.glob("figures/*.figures.jsonl")):
+        yield gold.name.split(".")[0]
+
+
+@pytest.mark.parametrize("stem", list(_gold_pairs()))
+def test_gold_fixture(stem):
+    """Our own trap-filled reports: every gold figure is found with its value and unit; at most one
+    kind disagreement per report, and nothing extra."""
+    gold = [json.loads(l) for l in (DATA / "figures" / f"{stem}.figures.jsonl").read_text("utf-8").splitlines()]
+    doc = extract.process(DATA / "figures" / f"{stem}.txt")
+    got = [(f.quantity, f.unit, round(f.value, 2), f.value_max and round(f.value_max, 2)) for f in doc.figures]
+    want = [(g["quantity"], g["unit"], round(g["value"], 2), g["value_max"] and round(g["value_max"], 2)) for g in gold]
+    assert sorted(got, key=str) == sorted(want, key=str)
+    kinds_got = sorted((f.quantity, f.kind) for f in doc.figures)
+    kinds_want = sorted((g["quantity"], g["kind"]) for g in gold)
+    assert sum(a != b for a, b in zip(kinds_got, kinds_want)) <= 2
+
+
+def test_figure_offsets_point_into_the_text(make_docx):
+    result = extract.process(make_docx())
+    text = result.document.text
+    assert len(result.figures) >= 10
+    for f in result.figures:
+        assert text[f.start:f.end] == f.text
+        assert f.sentence and f.text in f.sentence and f.rule.endswith(".v1")

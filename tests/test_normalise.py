@@ -1,0 +1,99 @@
+"""Each normalisation rule on its own, then the whole step on the bundled samples."""
+from __future__ import annotations
+
+import pytest
+
+import extract
+from extract import normalise as N
+from extract.records import RawDocument
+from extract.resources import load_toml
+
+from conftest import SAMPLES
+
+
+def test_fold_width_digits_letters_percent_but_not_chinese_punctuation():
+    assert N.fold_width("全区５２个社区，占６１．９％（ＡＢ）") == "全区52个社区，占61.9%（AB）"
+
+
+def test_strip_pinyin_glosses():
+    assert N.strip_pinyin_glosses("社區(qū)溫馨(xīn)家園") == "社區溫馨家園"
+    assert N.strip_pinyin_glosses("創(chuàng)建（jiàn）") == "創建"
+    # plain Latin in brackets is not a gloss
+    assert N.strip_pinyin_glosses("平台(app)上线") == "平台(app)上线"
+
+
+def test_traditional_to_simplified_only_when_traditional():
+    assert N.to_simplified("社區建設工作意見，全縣共有48個社區") == "社区建设工作意见，全县共有48个社区"
+    simplified = "在全区范围内大力开展品牌社区创建活动，著力打造一批示范社区。"
+    assert N.to_simplified(simplified) == simplified
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("全区 52 个社区", "全区52个社区"),
+    ("于 3 月 28 日", "于3月28日"),
+    ("以“ 建设一支好班子", "以“建设一支好班子"),
+    ("标准, 围绕", "标准,围绕"),
+    ("Party building and 12 34", "Party building and 12 34"),
+])
+def test_remove_cjk_spaces(raw, clean):
+    assert N.remove_cjk_spaces(raw) == clean
+
+
+def test_furniture_examples_from_the_rules_file():
+    ex = load_toml("furniture.toml")["examples"]
+    for line in ex["furniture"]:
+        assert N.is_furniture(line), line
+    for line in ex["report_text"]:
+        assert not N.is_furniture(line), line
+
+
+def test_preview_fragments_are_joined_mid_sentence():
+    lines = ["某区社区建设经验交流材料", "资源描述:", "", "1、某区社区建设经验交流材料", "近年来全区52个社区评选出一",
+             "", "2、批示范社区,打造1000㎡左右社", "", "3、区10个。"]
+    out = [l for l in N.remove_furniture(lines) if l]
+    assert out[0] == "某区社区建设经验交流材料"
+    assert "近年来全区52个社区评选出一批示范社区,打造1000㎡左右社区10个。" in out
+    # an ordinary numbered list item that ends a sentence is kept as it is
+    kept = N.remove_furniture(["一、工作措施", "1、加强领导。", "2、完善制度。"])
+    assert kept == ["一、工作措施", "1、加强领导。", "2、完善制度。"]
+
+
+def test_site_tail_is_cut_only_in_the_second_half():
+    body = [f"第{i}段正文内容，社区工作稳步推进。" for i in range(10)]
+    lines = ["相关文章"] + body + ["相关文章", "其他网站的一篇文章标题"]
+    out = N.remove_furniture(lines)
+    assert out[0] == "相关文章" and out[-1] == body[-1]
+
+
+def test_join_wrapped_lines_but_not_headings():
+    lines = ["全区投入社区建设资金一千二百", "万元，新建服务用房二十个。", "一、主要做法", "加强组织领导，落实工作责任。"]
+    out = N.join_wrapped_lines(lines)
+    assert out[0] == "全区投入社区建设资金一千二百万元，新建服务用房二十个。"
+    assert "一、主要做法" in out
+
+
+def test_sentences_carry_offsets_into_the_text():
+    norm = N.normalise(RawDocument(pages=("标题\n第一句。第二句！", "第三句；"), format="txt"))
+    assert [s.text for s in norm.sentences] == ["标题", "第一句。", "第二句！", "第三句；"]
+    for s in norm.sentences:
+        assert norm.text[s.start:s.end] == s.text
+    assert [s.page for s in norm.sentences] == [1, 1, 1, 2]
+
+
+def test_traditional_sample_becomes_simplified_without_glosses():
+    doc = extract.read(SAMPLES / "06_fanti_yijian.txt")
+    assert "社区" in doc.text and "社區" not in doc.text
+    assert "(qū)" not in doc.text and "(chuàng)" not in doc.text
+    assert "导语" not in doc.text and "时间:" not in doc.text
+
+
+@pytest.mark.parametrize("name", ["01_jingyan_jiaoliu.txt", "05_ziacha_baogao.doc", "08_pingan_shequ.html"])
+def test_samples_lose_their_site_furniture(name):
+    path = SAMPLES / name
+    if path.suffix == ".doc":
+        import shutil
+        if not any(shutil.which(t) for t in ("antiword", "catdoc", "soffice")):
+            pytest.skip("no .doc converter")
+    text = extract.read(path).text
+    for marker in ("资源描述", "由会员上传分享", "当前文档最多预览", "第1页 / 共3页", "上传人", "版权所有", "下一篇", "大小:"):
+        assert marker not in text, marker

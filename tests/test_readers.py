@@ -1,0 +1,204 @@
+"""Every reader on files we generate, and the bad inputs a batch must survive."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import zipfile
+
+import pytest
+
+import extract
+from extract import readers
+from extract.errors import LimitExceeded, UnreadableDocument
+from extract.readers import docx as docx_reader
+
+from conftest import REPORT_LINES, SAMPLES, make_samples
+
+
+def test_pdf_text_layer_read_by_both_readers(make_pdf):
+    path = make_pdf()
+    doc = extract.read(path)
+    assert doc.status == "ok" and doc.format == "pdf" and doc.pages == 1
+    assert "下辖8个社区、3个行政村" in doc.text
+    from extract.readers.pdf import _read_pdfplumber
+
+    plumber = "".join(_read_pdfplumber(path)).replace("\n", "").replace(" ", "")
+    assert "下辖8个社区、3个行政村" in plumber
+
+
+def test_pdf_lines_wrapped_inside_a_number_are_joined(make_pdf):
+    # 12 characters a line wraps "860万元" and "4.2万人" across lines and pages
+    path = make_pdf(chars_per_line=12, lines_per_page=5)
+    doc = extract.read(path)
+    assert doc.pages > 2
+    assert "全年投入社区建设资金860万元" in doc.text
+    assert "常住人口4.2万人" in doc.text
+    assert {s.page for s in doc.sentences} >= {1, 2, 3}
+
+
+def test_pdf_page_numbers_follow_sentences(make_pdf):
+    doc = extract.read(make_pdf(lines_per_page=3))
+    def page_of(fragment):
+        return next(s.page for s in doc.sentences if fragment in s.text)
+
+    assert page_of("青石街道2022年") == 1
+    assert page_of("全年投入社区建设资金") == 2
+    assert page_of("组建志愿服务队") == 3  # its sentence starts on page 3 (建成居家养老…)
+
+
+def test_docx_keeps_tables_in_document_order(make_docx):
+    lines = ["前言段落", "| 功能用房 | 面积（平方米） |", "| 党员活动室 | 60 |", "结尾段落有2个社区"]
+    doc = extract.read(make_docx(lines))
+    assert doc.status == "ok"
+    order = [doc.text.find(s) for s in ("前言段落", "党员活动室 | 60", "结尾段落")]
+    assert -1 not in order and order == sorted(order)
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "big5"])
+def test_txt_encodings(tmp_path, encoding):
+    text = "社區建設：全區共有52個社區，投入經費1200萬元。" if encoding == "big5" else "\n".join(REPORT_LINES)
+    path = tmp_path / "r.txt"
+    path.write_bytes(text.encode(encoding))
+    doc = extract.read(path)
+    assert doc.status == "ok"
+    assert ("全区共有52个社区" in doc.text) if encoding == "big5" else ("下辖8个社区" in doc.text)
+
+
+def test_html_declared_gb2312_drops_navigation_and_scripts(tmp_path):
+    path = tmp_path / "page.html"
+    make_samples.write_html(path, REPORT_LINES)
+    doc = extract.read(path)
+    assert doc.status == "ok" and doc.encoding == "gb18030"
+    assert "下辖8个社区" in doc.text
+    assert "_hmt" not in doc.text and "范文大全" not in doc.text and "版权所有" not in doc.text
+
+
+def test_rtf(tmp_path):
+    path = tmp_path / "r.rtf"
+    make_samples.write_rtf(path, REPORT_LINES)
+    doc = extract.read(path)
+    assert doc.status == "ok" and doc.format == "rtf" and "下辖8个社区" in doc.text
+
+
+@pytest.mark.skipif(not any(shutil.which(t) for t in ("antiword", "catdoc", "soffice")),
+                    reason="no .doc converter installed (apt-get install antiword catdoc)")
+def test_legacy_doc_sample():
+    doc = extract.read(SAMPLES / "05_ziacha_baogao.doc")
+    assert doc.status == "ok" and doc.format == "doc"
+    assert "杏林社区" in doc.text
+
+
+def test_doc_extension_that_is_really_html_or_docx(tmp_path, make_docx):
+    html = tmp_path / "really_html.doc"
+    make_samples.write_html(html, REPORT_LINES)
+    assert extract.read(html).format == "html"
+    d = make_docx()
+    fake = tmp_path / "really_docx.doc"
+    fake.write_bytes(d.read_bytes())
+    doc = extract.read(fake)
+    assert doc.format == "docx" and doc.status == "ok"
+
+
+def test_every_bundled_sample_reads_ok():
+    for path in sorted(SAMPLES.iterdir()):
+        if path.suffix == ".doc" and not any(shutil.which(t) for t in ("antiword", "catdoc", "soffice")):
+            continue
+        doc = extract.read(path)
+        assert doc.status == "ok", (path, doc.error)
+        assert doc.title and doc.chars > 500
+
+
+# --- bad inputs -------------------------------------------------------------------------------
+
+def test_zero_byte_file(tmp_path):
+    p = tmp_path / "empty.pdf"
+    p.write_bytes(b"")
+    doc = extract.read(p)
+    assert doc.status == "empty" and "0 bytes" in doc.error
+
+
+@pytest.mark.parametrize("name", ["random.pdf", "random.docx", "random.bin"])
+def test_random_bytes(tmp_path, name):
+    p = tmp_path / name
+    p.write_bytes(os.urandom(4096))
+    doc = extract.read(p)
+    assert doc.status in ("unsupported", "error")
+    assert "\n" not in doc.error and doc.error
+
+
+def test_truncated_pdf(tmp_path, make_pdf):
+    data = make_pdf().read_bytes()
+    p = tmp_path / "truncated.pdf"
+    p.write_bytes(data[: len(data) // 3])
+    doc = extract.read(p)
+    assert doc.status in ("error", "no_text_layer", "ok")
+    assert doc.status != "ok" or "青石街道" in doc.text  # recovered text is real text, never garbage
+
+
+def test_encrypted_pdf(tmp_path):
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    p = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(p), encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))
+    c.drawString(100, 700, "locked")
+    c.save()
+    doc = extract.read(p)
+    assert doc.status == "error" and "encrypted" in doc.error
+
+
+def test_pdf_without_text_layer(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    p = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(p))
+    c.rect(100, 100, 300, 300, fill=1)  # an image-like page: no text at all
+    c.save()
+    doc = extract.read(p)
+    assert doc.status == "no_text_layer" and "OCR" in doc.error
+
+
+def test_docx_zip_bomb_is_refused_without_inflating(tmp_path):
+    p = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(docx_reader.MAX_UNCOMPRESSED // len(chunk) + 8):
+                f.write(chunk)
+    assert p.stat().st_size < 2_000_000
+    doc = extract.read(p)
+    assert doc.status == "error" and "zip bomb" in doc.error
+    with pytest.raises(LimitExceeded):
+        docx_reader.check_zip(p.read_bytes())
+
+
+def test_binary_file_is_unsupported(tmp_path):
+    p = tmp_path / "image.txt"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(200))
+    doc = extract.read(p)
+    assert doc.status == "unsupported" and "png image" in doc.error
+
+
+def test_wrong_extension_pdf_named_txt(tmp_path, make_pdf):
+    p = tmp_path / "report.txt"
+    p.write_bytes(make_pdf().read_bytes())
+    doc = extract.read(p)
+    assert doc.format == "pdf" and doc.status == "ok"
+
+
+def test_xlsx_is_unsupported_with_its_type(tmp_path):
+    p = tmp_path / "table.docx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    doc = extract.read(p)
+    assert doc.status == "unsupported" and "xlsx" in doc.error
+
+
+def test_sniff_by_content():
+    assert readers.sniff(b"%PDF-1.7\n...") == "pdf"
+    assert readers.sniff(b"{\\rtf1\\ansi ...}") == "rtf"
+    assert readers.sniff(b"<!DOCTYPE html><html><body>x</body></html>") == "html"
+    assert readers.sniff("全区52个社区".encode("gb18030")) == "txt"
+    assert readers.sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".doc") == "doc"
