@@ -1,0 +1,164 @@
+"""Train the standards tagger from the labelled sentences in `corpora/standards/*.jsonl`.
+
+Two scikit-learn Pipelines over jieba-segmented text (word 1-2-grams + character 1-3-grams,
+TF-IDF, logistic regression): `topic` (which of the 15 dimensions a sentence speaks of,
+multi-label) and `status` (achieved / planned / none). Saved with skops (no pickle code
+execution on load) as `models/standard_tagger.skops`, with `standard_tagger.json` beside it:
+the training data's sha256, the library versions, the labels and the cross-validated metrics.
+Training is deterministic (fixed seed), so a fresh clone rebuilds the same model."""
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from . import segment
+from .resources import corpus_path, load_toml, model_path
+
+SEED = 0
+STATUSES = ["achieved", "planned", "none"]
+MODEL_NAME = "standard_tagger"
+
+
+def dimensions() -> list[str]:
+    """The standard ids, in taxonomy order."""
+    return [d["id"] for d in load_toml("standards/taxonomy.toml")["dimension"]]
+
+
+def training_files(folder: Path | None = None) -> list[Path]:
+    folder = folder or corpus_path("standards")
+    return sorted(Path(folder).glob("*.jsonl"))
+
+
+def load_corpus(files: list[Path]) -> tuple[list[str], list[list[str]], list[str], str]:
+    """(texts, label lists, statuses, sha256 of the files' bytes)."""
+    texts, labels, statuses = [], [], []
+    digest = hashlib.sha256()
+    known = set(dimensions())
+    for f in files:
+        data = f.read_bytes()
+        digest.update(data)
+        for n, line in enumerate(data.decode("utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            bad = set(row["labels"]) - known
+            if bad or row["status"] not in STATUSES:
+                raise ValueError(f"{f.name}:{n}: unknown label {sorted(bad)} or status {row['status']!r}")
+            texts.append(row["text"])
+            labels.append(list(row["labels"]))
+            statuses.append(row["status"])
+    return texts, labels, statuses, digest.hexdigest()
+
+
+def prepare(text: str) -> str:
+    """Model input: the sentence segmented by jieba, words joined by spaces."""
+    return " ".join(w for w in segment.cut(text) if w.strip())
+
+
+def _features():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    return FeatureUnion([
+        ("words", TfidfVectorizer(token_pattern=r"(?u)[^ ]+", ngram_range=(1, 2), sublinear_tf=True, min_df=2,
+                                  max_features=12000, dtype=np.float32)),
+        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
+                                  max_features=12000, dtype=np.float32)),
+    ])
+
+
+def build_pipelines():
+    """Untrained (topic, status) pipelines, for cross-validation."""
+    from sklearn.pipeline import Pipeline
+
+    topic_clf, status_clf = _classifiers()
+    return Pipeline([("features", _features()), ("clf", topic_clf)]), Pipeline([("features", _features()),
+                                                                                 ("clf", status_clf)])
+
+
+def _classifiers():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    return (OneVsRestClassifier(LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000)),
+            LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000))
+
+
+def fit(texts, labels, statuses) -> dict:
+    """The fitted model: one shared feature extractor and the topic and status classifiers."""
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    X_text = [prepare(t) for t in texts]
+    Y = MultiLabelBinarizer(classes=dimensions()).fit_transform(labels)
+    features = _features().fit(X_text)
+    for _, vec in features.transformer_list:
+        if hasattr(vec, "stop_words_"):
+            del vec.stop_words_  # the terms min_df dropped: only for inspection, and large
+    X = features.transform(X_text)
+    topic, status = _classifiers()
+    topic.fit(X, Y)
+    status.fit(X, statuses)
+    return {"features": features, "topic": topic, "status": status}
+
+
+def cross_validate(texts, labels, statuses, folds: int = 5) -> dict:
+    """Per-dimension precision/recall/F1 of the topic model and the status model's scores, from
+    stratification-free K-fold cross-validation with a fixed seed."""
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+    from sklearn.model_selection import KFold
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    dims = dimensions()
+    X = np.array([prepare(t) for t in texts], dtype=object)
+    Y = MultiLabelBinarizer(classes=dims).fit_transform(labels)
+    S = np.array(statuses)
+    pred_Y = np.zeros_like(Y)
+    pred_S = np.empty(len(S), dtype=object)
+    for train, test in KFold(folds, shuffle=True, random_state=SEED).split(X):
+        topic, status = build_pipelines()
+        topic.fit(list(X[train]), Y[train])
+        status.fit(list(X[train]), S[train])
+        pred_Y[test] = topic.predict(list(X[test]))
+        pred_S[test] = status.predict(list(X[test]))
+    p, r, f, n = precision_recall_fscore_support(Y, pred_Y, zero_division=0)
+    per_dim = {d: {"precision": round(float(p[i]), 3), "recall": round(float(r[i]), 3), "f1": round(float(f[i]), 3),
+                   "support": int(n[i])} for i, d in enumerate(dims)}
+    return {
+        "folds": folds,
+        "topic_micro_f1": round(float(f1_score(Y, pred_Y, average="micro", zero_division=0)), 3),
+        "topic_macro_f1": round(float(f1_score(Y, pred_Y, average="macro", zero_division=0)), 3),
+        "status_accuracy": round(float((pred_S == S).mean()), 3),
+        "status_macro_f1": round(float(f1_score(S, pred_S, average="macro")), 3),
+        "per_dimension": per_dim,
+    }
+
+
+def versions() -> dict:
+    import jieba
+    import sklearn
+    import skops
+
+    return {"scikit-learn": sklearn.__version__, "skops": skops.__version__, "jieba": jieba.__version__,
+            "numpy": np.__version__}
+
+
+def train(out_dir: Path | None = None, corpus: Path | None = None, folds: int = 5) -> dict:
+    """Train, cross-validate and save the model; returns the metadata written beside it."""
+    import skops.io as sio
+
+    files = training_files(corpus)
+    texts, labels, statuses, sha = load_corpus(files)
+    metrics = cross_validate(texts, labels, statuses, folds) if folds > 1 else {}
+    model = fit(texts, labels, statuses)
+    out_dir = Path(out_dir) if out_dir else model_path("")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, out_dir / f"{MODEL_NAME}.skops", compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    meta = {"model": MODEL_NAME, "seed": SEED, "training_files": [f.name for f in files], "training_sha256": sha,
+            "sentences": len(texts), "labels": dimensions(), "statuses": STATUSES, "versions": versions(),
+            "cross_validation": metrics}
+    (out_dir / f"{MODEL_NAME}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return meta
