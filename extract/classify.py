@@ -157,7 +157,7 @@ def _honour_rules():
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
-_HOLDER = re.compile(r"([\u4e00-\u9fffA-Za-z、]{2,20}?(?:社区|街道|区|县|市|镇|乡|村|单位|局))(?:[^，。；]{0,6})$")
+_HOLDER = re.compile(r"([\u4e00-\u9fffA-Za-z0-9、]{2,24}?(?:社区|街道|区|县|市|镇|乡|村|单位|局))(?:[^，。；]{0,6})$")
 
 
 def honours_of(document: Document) -> list[Honour]:

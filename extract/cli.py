@@ -112,5 +112,114 @@ def text(ctx: click.Context, file: Path) -> None:
     click.echo(doc.text, nl=False)
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--all-columns", is_flag=True, help="Also show subject, entity, year and role.")
+def figures(file: Path, all_columns: bool) -> None:
+    """Print one document's figures as a table.
+
+    \b
+    Example:
+      shequ figures corpora/samples/02_gongzuo_zongjie.pdf
+    """
+    result = process(file)
+    doc = result.document
+    if doc.status != "ok":
+        raise click.ClickException(f"{file}: {doc.status}: {doc.error}")
+    cols = ["page", "text", "kind", "value", "value_max", "unit", "approx", "counted"]
+    if all_columns:
+        cols += ["subject", "entity", "year", "role"]
+    rows = [[_show(getattr(f, c)) for c in cols] for f in result.figures]
+    widths = [max([_width(c)] + [_width(r[i]) for r in rows]) for i, c in enumerate(cols)]
+    click.echo("  ".join(_pad(c, w) for c, w in zip(cols, widths)))
+    click.echo("  ".join("-" * w for w in widths))
+    for r in rows:
+        click.echo("  ".join(_pad(v, w) for v, w in zip(r, widths)))
+    click.echo(f"{len(rows)} figures in {doc.title or file.name}", err=True)
+
+
+def _show(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.0f}" if v == int(v) else f"{v:,.3f}".rstrip("0")
+    return str(v)
+
+
+def _width(s: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _pad(s: str, w: int) -> str:
+    return s + " " * (w - _width(s))
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the model (default: the package's models/ folder).")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of labelled *.jsonl sentences (default: corpora/standards).")
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds (0 to skip).")
+def train(out_dir: Path | None, corpus: Path | None, folds: int) -> None:
+    """Train the standards tagger from labelled sentences and print cross-validated metrics.
+
+    \b
+    Example:
+      shequ train                          # rebuild models/standard_tagger.skops
+      shequ train --corpus my_sentences/ --out my_model/
+    """
+    from .train import train as run_training
+
+    meta = run_training(out_dir=out_dir, corpus=corpus, folds=folds)
+    cv = meta["cross_validation"]
+    click.echo(f"{meta['sentences']} sentences, sha256 {meta['training_sha256'][:16]}")
+    if cv:
+        click.echo(f"{cv['folds']}-fold CV: topic micro-F1 {cv['topic_micro_f1']:.3f}  macro-F1 "
+                   f"{cv['topic_macro_f1']:.3f}  status accuracy {cv['status_accuracy']:.3f}  "
+                   f"macro-F1 {cv['status_macro_f1']:.3f}")
+        click.echo(f"{'standard':22s} {'P':>6s} {'R':>6s} {'F1':>6s} {'n':>5s}")
+        for dim, m in cv["per_dimension"].items():
+            click.echo(f"{dim:22s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:5d}")
+
+
+@main.command()
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of <stem>.figures.jsonl / <stem>.standards.jsonl gold files.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--per-doc", is_flag=True, help="Also print the scores of each document.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def evaluate(ctx: click.Context, gold_dir: Path, paths: tuple[Path, ...], per_doc: bool, as_json: bool) -> None:
+    """Extract PATHS and score figures and standards claims against a gold folder.
+
+    \b
+    Example:
+      shequ evaluate --gold ../shared/eval/dev/gold ../shared/seeds
+    """
+    import json
+
+    from .evaluate import score
+
+    results = [_safe_process(p, ctx.obj["debug"]) for p in iter_inputs(paths)]
+    scores = score(results, gold_dir)
+    summary = scores.summary()
+    if as_json:
+        click.echo(json.dumps({**summary, **({"per_doc": scores.per_doc} if per_doc else {})}, ensure_ascii=False))
+        return
+    if per_doc:
+        for stem, d in scores.per_doc.items():
+            click.echo(f"{stem:40s} gold {d['gold']:4d} pred {d['pred']:4d} value_f1 {d['value_f1']:.3f} "
+                       f"typed_f1 {d['typed_f1']:.3f} standards_f1 {d['standards_f1']:.3f}")
+    click.echo(f"documents {summary['documents']}  gold figures {summary['gold_figures']}  "
+               f"predicted {summary['predicted_figures']}")
+    for name in ("value", "typed", "exact"):
+        click.echo(f"{name:6s} P {summary[name + '_precision']:.3f}  R {summary[name + '_recall']:.3f}  "
+                   f"F1 {summary[name + '_f1']:.3f}")
+    click.echo(f"standards P {summary['standards_precision']:.3f}  R {summary['standards_recall']:.3f}  "
+               f"F1 {summary['standards_f1']:.3f}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

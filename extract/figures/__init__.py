@@ -8,6 +8,7 @@
 plain string (for notebooks and tests)."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..records import Document, Figure
@@ -39,7 +40,9 @@ def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 
     """All columns of one figure span except provenance. `elided` is the counted noun of the
     previous count in the sentence, for counts that leave it out (12个村…剩余6个)."""
     counted = (counted_noun(text, s, s.end) or elided) if s.quantity == "count" else ""
-    sentence_text = sentence_text or text
+    if not sentence_text:  # no sentence given: a window around the figure stands in for it
+        sentence_start = max(0, s.start - 60)
+        sentence_text = text[sentence_start:s.end + 60]
     rel = s.start - sentence_start
     return {
         "text": _surface(text, s, counted),
@@ -53,13 +56,21 @@ def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 
 
 
 def find_figures(text: str) -> list[dict]:
-    """Figures of a plain string, as dicts with the figures.csv columns (no provenance)."""
-    out, last = [], {}
+    """Figures of a plain string, as dicts with the figures.csv columns plus `start`/`end`."""
+    from ..normalise import split_sentences
+
+    sentences = split_sentences(text, [(0, 1)])
+    starts = [x.start for x in sentences]
+    out, last, last_sentence = [], {}, None
     for s in find_spans(text):
-        d = describe(text, s, elided=last.get(s.unit, ""))
+        k = max(0, bisect.bisect_right(starts, s.start) - 1)
+        sent = sentences[k] if sentences else None
+        if sent is not last_sentence:
+            last, last_sentence = {}, sent
+        d = describe(text, s, sent.text if sent else text, sent.start if sent else 0, elided=last.get(s.unit, ""))
         if d["counted"]:
             last[s.unit] = d["counted"]
-        out.append(d)
+        out.append({**d, "start": s.start, "end": s.start + len(d["text"])})
     return out
 
 

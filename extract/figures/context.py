@@ -157,20 +157,27 @@ def year_of(sentence: str, offset_in_sentence: int) -> str:
     return ""
 
 
-_ENTITY = re.compile(r"((?:[\u4e00-\u9fff]{2,8}?|[xX]{2}|[xX*]{2})(?:社区|街道|区|县|市|镇|乡|村))(?=[\u4e00-\u9fff“]|$)")
-_NOT_ENTITY_START = ("全", "各", "本", "该", "每", "城市", "农村", "辖", "社区", "小区", "我", "城区", "园区", "示范",
-                     "试点", "重点", "精品", "品牌", "和谐", "文明", "平安", "绿色", "智慧", "完整", "其他", "其余", "所有")
+_ADMIN = ("街道办事处", "居委会", "社区", "街道", "区", "县", "市", "镇", "乡", "村")
+_NOT_NAMES = {"全", "各", "本", "该", "每", "我", "城市", "农村", "城区", "园区", "小区", "示范", "试点", "重点", "精品",
+              "品牌", "和谐", "文明", "平安", "绿色", "智慧", "完整", "其他", "其余", "所有", "新型", "中心", "老旧",
+              "共有", "辖", "有", "个", "城乡", "街", "县城", "全市", "全区", "全县", "市区", "社区", "驻", "乡镇"}
 
 
 def entity_of(sentence: str, offset_in_sentence: int) -> str:
-    """The place or body a figure is about when its sentence names one before it (王板桥社区, xx区)."""
-    head = sentence[:offset_in_sentence]
+    """The place or body a figure is about when its sentence names one before it (王板桥社区,
+    朝阳街道, xx区): a name word followed by an administrative word, or a place name jieba knows."""
+    words = segment.cut(sentence[:offset_in_sentence])
     best = ""
-    for m in _ENTITY.finditer(head):
-        name = m.group(1)
-        if name.startswith(_NOT_ENTITY_START) or len(name) < 3:
-            continue
-        best = name
+    for i, w in enumerate(words):
+        if w in _ADMIN and i > 0:
+            prev = words[i - 1]
+            placeholder = prev.strip("xX*") == "" and len(prev) >= 2
+            cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in _NOT_NAMES \
+                and segment.pos(prev) in {"ns", "nr", "nz", "nt", ""} and len(prev) >= 2
+            if placeholder or cjk_name:
+                best = prev + w
+        elif segment.pos(w) in {"ns", "nt"} and w.endswith(_ADMIN) and len(w) >= 3 and w[:2] not in _NOT_NAMES:
+            best = w
     return best
 
 

@@ -1,0 +1,47 @@
+"""A spaCy pipeline component that adds shequ's figures to any Doc.
+
+    import spacy, extract.spacy_component  # registers the factory
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("shequ_figures")
+    doc = nlp("全区52个社区，投入经费1200多万元。")
+    [(s.text, s.label_, s._.figure["value"]) for s in doc.spans["figures"]]
+    # [('52个社区', 'community_count', 52.0), ('1200多万元', 'funding', 12000000.0)]
+
+The component writes `doc.spans["figures"]` (label = kind) and `Span._.figure` (the figures.csv
+columns). It works on the Doc's text, so it runs after any tokenizer (char, jieba or pkuseg);
+spans are aligned outward to token boundaries."""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .figures import find_figures
+
+SPAN_KEY = "figures"
+
+if not Span.has_extension("figure"):
+    Span.set_extension("figure", default=None)
+
+
+class FigureComponent:
+    """Finds figures in doc.text and stores them as labelled spans."""
+
+    def __init__(self, span_key: str = SPAN_KEY):
+        self.span_key = span_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for info in find_figures(doc.text):
+            span = doc.char_span(info["start"], info["end"], label=info["kind"], alignment_mode="expand")
+            if span is None:
+                continue
+            span._.figure = info
+            spans.append(span)
+        doc.spans[self.span_key] = spans
+        return doc
+
+
+@Language.factory("shequ_figures", default_config={"span_key": SPAN_KEY})
+def make_figure_component(nlp: Language, name: str, span_key: str) -> FigureComponent:
+    """spaCy factory: `nlp.add_pipe("shequ_figures")`."""
+    return FigureComponent(span_key)
