@@ -41,7 +41,15 @@ def _tags() -> dict[str, str]:
 
 def cut(text: str) -> list[str]:
     """Words of a short text (no HMM guessing of unknown words: stable on short windows)."""
+    if len(text) <= 24:
+        return list(cut_cached(text))
     return tokenizer().lcut(text, HMM=False)
+
+
+@functools.lru_cache(maxsize=4096)
+def cut_cached(text: str) -> tuple[str, ...]:
+    """`cut` for texts that recur (a sentence holding several figures, short windows)."""
+    return tuple(tokenizer().lcut(text, HMM=False))
 
 
 def pos(word: str) -> str:

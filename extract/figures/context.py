@@ -163,22 +163,26 @@ _NOT_NAMES = {"全", "各", "本", "该", "每", "我", "城市", "农村", "城
               "共有", "辖", "有", "个", "城乡", "街", "县城", "全市", "全区", "全县", "市区", "社区", "驻", "乡镇"}
 
 
+_ADMIN_TAIL = re.compile("(?:" + "|".join(_ADMIN) + ")(?![\u4e00-\u9fff]{0,1}(?:长|委|域|划|级|内|外))")
+
+
 def entity_of(sentence: str, offset_in_sentence: int) -> str:
     """The place or body a figure is about when its sentence names one before it (王板桥社区,
-    朝阳街道, xx区): a name word followed by an administrative word, or a place name jieba knows."""
-    words = segment.cut(sentence[:offset_in_sentence])
-    best = ""
-    for i, w in enumerate(words):
-        if w in _ADMIN and i > 0:
-            prev = words[i - 1]
-            placeholder = prev.strip("xX*") == "" and len(prev) >= 2
-            cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in _NOT_NAMES \
-                and segment.pos(prev) in {"ns", "nr", "nz", "nt", ""} and len(prev) >= 2
-            if placeholder or cjk_name:
-                best = prev + w
-        elif segment.pos(w) in {"ns", "nt"} and w.endswith(_ADMIN) and len(w) >= 3 and w[:2] not in _NOT_NAMES:
-            best = w
-    return best
+    朝阳街道, xx区): the last name word followed by an administrative word. Only short windows
+    around administrative words are segmented."""
+    head = sentence[:offset_in_sentence]
+    for m in reversed(list(_ADMIN_TAIL.finditer(head))):
+        lo = max(0, m.start() - 8)
+        words = segment.cut(head[lo:m.end()])
+        if len(words) < 2 or words[-1] not in _ADMIN:
+            continue
+        prev = words[-2]
+        placeholder = prev.strip("xX*") == "" and len(prev) >= 2
+        cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in _NOT_NAMES \
+            and segment.pos(prev) in {"ns", "nr", "nz", "nt", ""} and len(prev) >= 2
+        if placeholder or cjk_name:
+            return prev + words[-1]
+    return ""
 
 
 _BEFORE = re.compile(r"(?:由|从)[^，。；,;]{0,6}$")

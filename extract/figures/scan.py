@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .. import segment
-from .numbers import DIGITS, NotANumber, parse_number
+from .numbers import CN_CHARS, DIGITS, NotANumber, parse_number
 from .rules import rules
 
 _QUOTES = "“”\"「」『』‘’"
@@ -69,8 +69,15 @@ def candidates(text: str) -> list[Span]:
     (so 1200多万元 is money, not a count, and 3541.07万元2.3亿元 gives two amounts)."""
     r = rules()
     found: list[Span] = []
+    # Every rule but count.people starts at a numeral (or 人民币/¥/负/-): try the rules only there,
+    # as finditer would, instead of at every character of the text.
+    starts = [m.start() for m in _START.finditer(text)]
     for family, pattern in r.patterns.items():
-        for m in pattern.finditer(text):
+        if family == "count.people":
+            matches = pattern.finditer(text)
+        else:
+            matches = _matches_at(pattern, text, starts)
+        for m in matches:
             try:
                 span = _to_span(family, m, r)
             except (NotANumber, ValueError, KeyError, ZeroDivisionError):
@@ -84,6 +91,21 @@ def candidates(text: str) -> list[Span]:
             continue
         out.append(s)
     return out
+
+
+_START = re.compile(rf"[0-9{CN_CHARS}半人¥￥负\-]")
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
+    """What pattern.finditer(text) yields, trying only the given start positions."""
+    end = -1
+    for pos in starts:
+        if pos < end:
+            continue
+        m = pattern.match(text, pos)
+        if m and m.end() > m.start():
+            end = m.end()
+            yield m
 
 
 def _to_span(family: str, m: re.Match, r) -> Span | None:
