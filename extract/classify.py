@@ -107,6 +107,44 @@ def genre_of(document: Document, status: np.ndarray | None = None) -> str:
     return "report"
 
 
+def section_of(document: Document) -> dict[int, str]:
+    """Sentence index -> what its section holds ('problems', 'plans', 'achievements' or ''),
+    from the nearest section heading before it."""
+    sec = load_toml("standards/taxonomy.toml")["sections"]
+    heading = re.compile(sec["heading"])
+    current, out = "", {}
+    for s in document.sentences:
+        if heading.match(s.text) and len(s.text) <= 40:
+            current = next((k for k in ("problems", "plans", "achievements") if re.search(sec[k], s.text)), "")
+        out[s.index] = current
+    return out
+
+
+def apply_priors(document: Document, sents: list[Sentence], status: np.ndarray) -> np.ndarray:
+    """Status probabilities weighted by the document's genre and each sentence's section:
+    planned up in a plan or a 下一步打算 section, achieved up in a report, both claims down in a
+    存在的问题 section."""
+    dec = _decision()
+    status = status.copy()
+    g, k = dec["genre_prior"], dec["section_prior"]
+    if genre_of(document, status) == "plan":
+        status[:, 1] *= g
+        status[:, 0] /= g
+    else:
+        status[:, 0] *= g
+        status[:, 1] /= g
+    sections = section_of(document)
+    for i, s in enumerate(sents):
+        where = sections.get(s.index, "")
+        if where == "problems":
+            status[i, :2] /= k
+        elif where == "plans":
+            status[i, 1] *= k
+        elif where == "achievements":
+            status[i, 0] *= k
+    return status / status.sum(axis=1, keepdims=True)
+
+
 def claims_of(document: Document) -> list[Claim]:
     """Document-level (standard, status) claims, each with its best evidence sentence.
 
@@ -118,11 +156,7 @@ def claims_of(document: Document) -> list[Claim]:
     if not sents:
         return []
     t, dec = tagger(), _decision()
-    status = status.copy()
-    if genre_of(document, status) == "plan":
-        status[:, 1] *= dec["genre_prior"]
-        status[:, 0] /= dec["genre_prior"]
-        status /= status.sum(axis=1, keepdims=True)
+    status = apply_priors(document, sents, status)
     out = []
     for di, dim in enumerate(t.labels):
         rows = np.flatnonzero(topic[:, di] >= dec["topic_threshold"])

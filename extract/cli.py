@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .check import Auditor
 from .pipeline import process, read
+from .report import ReportWriter
 from .writers import RunWriter
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".doc", ".txt", ".html", ".htm", ".rtf", ".wps", ".text", ".md"}
@@ -51,10 +53,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("outputs"), show_default=True, help="Output folder.")
 @click.option("--excel", is_flag=True, help="Write CSVs as UTF-8 with BOM so Excel opens Chinese correctly.")
+@click.option("--no-report", is_flag=True, help="Skip the HTML report.")
 @click.pass_context
-def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, excel: bool) -> None:
+def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, excel: bool, no_report: bool) -> None:
     """Read every file under PATHS and write documents.csv, figures.csv, standards.csv,
-    honours.csv and text/<doc_id>.txt into the output folder.
+    honours.csv, flags.csv, text/<doc_id>.txt and report/index.html into the output folder.
 
     \b
     Example:
@@ -64,22 +67,33 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, excel: b
     files = iter_inputs(paths)
     debug = ctx.obj["debug"]
     failed = 0
-    counts = {"figures": 0, "claims": 0}
+    counts = {"figures": 0, "claims": 0, "flags": 0}
     show_bar = len(files) > 3 and sys.stderr.isatty()
+    auditor = Auditor()
+    report = None if no_report else ReportWriter(out_dir)
     with RunWriter(out_dir, excel=excel) as writer, \
             click.progressbar(files, label="reading", file=sys.stderr if show_bar else open(os.devnull, "w"),
                               show_pos=True) as bar:
         for path in bar:
             result = _safe_process(path, debug)
             writer.write(result)
+            auditor.add(result)
+            if report:
+                report.add(result.document, result.figures, result.claims, result.flags)
             doc = result.document
             counts["figures"] += len(result.figures)
             counts["claims"] += len(result.claims)
+            counts["flags"] += len(result.flags)
             if doc.status != "ok":
                 failed += 1
                 click.echo(f"{path}: {doc.status}: {doc.error}", err=True)
-    click.echo(f"{len(files)} files, {len(files) - failed} ok, {failed} not ok; "
-               f"{counts['figures']} figures, {counts['claims']} standards claims -> {out_dir}", err=True)
+        cross = auditor.finish()
+        writer.write_flags(cross)
+        counts["flags"] += len(cross)
+    if report:
+        report.close(cross)
+    click.echo(f"{len(files)} files, {len(files) - failed} ok, {failed} not ok; {counts['figures']} figures, "
+               f"{counts['claims']} standards claims, {counts['flags']} flags -> {out_dir}", err=True)
     ctx.exit(1 if failed else 0)
 
 

@@ -1,4 +1,4 @@
-"""One file in, all its records out: read -> normalise -> extract figures -> classify -> (check).
+"""One file in, all its records out: read -> normalise -> extract figures -> classify -> check.
 
 `process(path)` never raises for a problem with the file itself: it returns a Result whose
 document row has the status and a one-line error."""
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from . import readers
@@ -63,21 +64,15 @@ def process(path: str | Path) -> Result:
     except Exception as e:  # keep the document row; report the stage that failed
         log.debug("figure extraction failed on %s", document.source, exc_info=True)
         return Result(document=_failed(document, f"figure extraction failed ({type(e).__name__}: {_one_line(e)})"))
-    claims, honours = _classify(document)
-    return Result(document=document, figures=figures, claims=claims, honours=honours)
+    from .check import check_document
+    from .classify import classify_document
 
-
-def _classify(document: Document):
-    try:
-        from .classify import classify_document
-    except ImportError:
-        return (), ()
-    return classify_document(document)
+    claims, honours = classify_document(document)
+    result = Result(document=document, figures=figures, claims=claims, honours=honours)
+    return replace(result, flags=tuple(check_document(result)))
 
 
 def _failed(document: Document, message: str) -> Document:
-    from dataclasses import replace
-
     return replace(document, status="error", error=message)
 
 

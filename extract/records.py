@@ -116,6 +116,21 @@ class Honour:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """An audit finding (one row of flags.csv)."""
+
+    source: str
+    doc_id: str
+    check: str  # percent_mismatch | sum_mismatch | growth_mismatch | below_threshold | cross_doc_conflict | …
+    severity: str  # error | warning | info
+    message: str  # one sentence, Chinese
+    figures: str  # the figures involved, as "start-end" offsets joined by ";"
+    evidence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Result:
     """Everything mined from one file."""
 
@@ -123,6 +138,7 @@ class Result:
     figures: tuple[Figure, ...] = ()
     claims: tuple[Claim, ...] = ()
     honours: tuple[Honour, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
 
 def columns(record_type) -> list[str]:

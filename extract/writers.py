@@ -9,9 +9,9 @@ import os
 from dataclasses import astuple
 from pathlib import Path
 
-from .records import Claim, Document, Figure, Honour, Result, columns
+from .records import Claim, Document, Figure, Flag, Honour, Result, columns
 
-TABLES = {"documents": Document, "figures": Figure, "standards": Claim, "honours": Honour}
+TABLES = {"documents": Document, "figures": Figure, "standards": Claim, "honours": Honour, "flags": Flag}
 
 
 def _cell(value) -> str:
@@ -55,6 +55,12 @@ class RunWriter:
             self._row("standards", claim)
         for honour in result.honours:
             self._row("honours", honour)
+        self.write_flags(result.flags)
+
+    def write_flags(self, flags) -> None:
+        """Append audit findings (also the cross-document ones found at the end of a run)."""
+        for flag in flags:
+            self._row("flags", flag)
 
     def _row(self, table: str, record) -> None:
         f, w, _, cols = self._files[table]

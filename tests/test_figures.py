@@ -34,8 +34,8 @@ def test_not_figures(text):
     ("党员2376人", "people_count"), ("1628名党员", "people_count"), ("43046户", "household_count"),
     ("宣传橱窗42块", "other_count"), ("73支服务队", "other_count"), ("21个社区养老服务中心", "other_count"),
     ("辖区总面积13.06平方公里", "land_area"), ("办公用房340平方米", "facility_area"), ("1408元/月", "funding"),
-    ("新建了3个300平方米以上的社区养老服务中心", "other_count"), ("要选择一个基础好的社区", "community_count"),
-    ("平安社区数达到13个", "community_count"), ("第二阶段12个村正在建设,剩余6个正准备开工", "community_count"),
+    ("今年改建了4个500平方米以上的日间照料中心", "other_count"), ("每个街道确定一个条件成熟的社区", "community_count"),
+    ("示范社区数量增至9个", "community_count"), ("首批8个村已完成改造,其余5个正在施工", "community_count"),
 ])
 def test_kinds(text, kind):
     quantity = {"funding": "money", "land_area": "area", "facility_area": "area"}.get(kind, "count")
@@ -49,15 +49,15 @@ def test_adjacent_amounts_split_cleanly():
 
 
 def test_qualifier_shared_by_a_coordinated_list():
-    figs = find_figures("每个网格管理大约400户、1500人")
-    assert [(f["value"], f["approx"]) for f in figs] == [(400, "approx"), (1500, "approx")]
+    figs = find_figures("每名网格员联系约300户、900人")
+    assert [(f["value"], f["approx"]) for f in figs] == [(300, "approx"), (900, "approx")]
 
 
 def test_before_after_roles_and_year():
-    doc_text = "2019年,办公用房平均面积由原来的130平方米扩增到340平方米以上。"
+    doc_text = "2021年,社区活动用房由原来的90平方米扩建到260平方米以上。"
     figs = find_figures(doc_text)
     assert [f["role"] for f in figs] == ["before", "after"]
-    assert all(f["year"] == "2019" for f in figs)
+    assert all(f["year"] == "2021" for f in figs)
 
 
 def _gold_pairs():

@@ -48,11 +48,11 @@ def test_furniture_examples_from_the_rules_file():
 
 
 def test_preview_fragments_are_joined_mid_sentence():
-    lines = ["某区社区建设经验交流材料", "资源描述:", "", "1、某区社区建设经验交流材料", "近年来全区52个社区评选出一",
-             "", "2、批示范社区,打造1000㎡左右社", "", "3、区10个。"]
+    lines = ["某镇农村社区建设工作汇报", "资源描述:", "", "1、某镇农村社区建设工作汇报", "去年全镇38个村共推选出一",
+             "", "2、批星级村,建成800㎡左右的村", "", "3、级服务站6个。"]
     out = [l for l in N.remove_furniture(lines) if l]
-    assert out[0] == "某区社区建设经验交流材料"
-    assert "近年来全区52个社区评选出一批示范社区,打造1000㎡左右社区10个。" in out
+    assert out[0] == "某镇农村社区建设工作汇报"
+    assert "去年全镇38个村共推选出一批星级村,建成800㎡左右的村级服务站6个。" in out
     # an ordinary numbered list item that ends a sentence is kept as it is
     kept = N.remove_furniture(["一、工作措施", "1、加强领导。", "2、完善制度。"])
     assert kept == ["一、工作措施", "1、加强领导。", "2、完善制度。"]

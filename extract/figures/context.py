@@ -56,7 +56,8 @@ def _noun_phrase_before(text: str) -> str:
     phrase: list[str] = []
     for w in reversed(words):
         if not phrase and w in {"有", "共", "共有", "达", "达到", "约", "计", "合计", "为", "是", "总数", "新增", "累计",
-                                 "大约", "近", "超过", "逾", "至少", "不少于", "了", "建成", "建有", "设置", "组建"}:
+                                 "大约", "近", "超过", "逾", "至少", "不少于", "了", "建成", "建有", "设置", "组建",
+                                 "增至", "增加到", "达", "提高到", "扩大到"}:
             continue
         if not phrase and w in _TRAILING_NOISE:
             continue  # 平安社区数达到13个 -> 平安社区
@@ -93,8 +94,9 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
     if 0 < de <= 12:
         between = item[:de]
         words = segment.cut(between)
-        if not any(segment.pos(w).startswith("v") and segment.pos(w) != "vn" for w in words) \
-                and _noun_phrase_after(between) != between:
+        verb = any(segment.pos(w).startswith("v") and segment.pos(w) != "vn" for w in words)
+        pure_noun = all(segment.pos(w).startswith("n") or segment.continues_noun(w) for w in words)
+        if (not verb or len(between) <= 6) and not pure_noun:
             noun = _noun_phrase_after(item[de + 1:].lstrip("“\""))
             if noun:
                 return noun
@@ -136,8 +138,10 @@ def area_kind(text: str, s: Span) -> str:
     if s.classifier in lex["land_units"]:
         return "land_area"
     near = clause[-12:]
+    before = text[max(0, s.start - 40):s.start]
     if any(c in near for c in lex["land"]) and not any(c in near[-6:] for c in lex["facility"]):
-        return "land_area"
+        if s.classifier in ("亩", "公顷") or not any(c in before for c in lex["facility"]):
+            return "land_area"
     return "facility_area"
 
 
@@ -166,14 +170,12 @@ _NOT_NAMES = {"全", "各", "本", "该", "每", "我", "城市", "农村", "城
 _ADMIN_TAIL = re.compile("(?:" + "|".join(_ADMIN) + ")(?![\u4e00-\u9fff]{0,1}(?:长|委|域|划|级|内|外))")
 
 
-def entity_of(sentence: str, offset_in_sentence: int) -> str:
-    """The place or body a figure is about when its sentence names one before it (王板桥社区,
-    朝阳街道, xx区): the last name word followed by an administrative word. Only short windows
-    around administrative words are segmented."""
-    head = sentence[:offset_in_sentence]
-    for m in reversed(list(_ADMIN_TAIL.finditer(head))):
+def _names(text: str):
+    """Place or body names in text, in order: a name word followed by an administrative word
+    (朝阳街道, xx区). Only short windows around administrative words are segmented."""
+    for m in _ADMIN_TAIL.finditer(text):
         lo = max(0, m.start() - 8)
-        words = segment.cut(head[lo:m.end()])
+        words = segment.cut(text[lo:m.end()])
         if len(words) < 2 or words[-1] not in _ADMIN:
             continue
         prev = words[-2]
@@ -181,8 +183,18 @@ def entity_of(sentence: str, offset_in_sentence: int) -> str:
         cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in _NOT_NAMES \
             and segment.pos(prev) in {"ns", "nr", "nz", "nt", ""} and len(prev) >= 2
         if placeholder or cjk_name:
-            return prev + words[-1]
-    return ""
+            yield prev + words[-1]
+
+
+def entity_of(sentence: str, offset_in_sentence: int) -> str:
+    """The place or body a figure is about: the last name in the figure's own clause (…，朝阳街道
+    获…称号), else the first name of its sentence, its grammatical subject (松涛社区隶属…，辖区1200户)."""
+    head = sentence[:offset_in_sentence]
+    cut = max(head.rfind(c) for c in "，,；;：:")
+    in_clause = list(_names(head[cut + 1:]))
+    if in_clause:
+        return in_clause[-1]
+    return next(_names(head), "")
 
 
 _BEFORE = re.compile(r"(?:由|从)[^，。；,;]{0,6}$")
@@ -193,10 +205,10 @@ _TARGET = re.compile(r"(?:力争|确保|争取|计划|预计|目标|要|将|拟|
 def role_of(sentence: str, offset_in_sentence: int, planned_sentence: bool) -> str:
     """before / after for 由A增加到B pairs, target for planned figures, else ''."""
     head = sentence[:offset_in_sentence]
-    if _BEFORE.search(head) and re.search(r"(?:增加|提高|扩大|扩增|增长|提升|上升|增至|降至|减少|下降|到|至)", sentence[offset_in_sentence:]):
-        return "before"
     if _AFTER.search(head):
         return "after"
+    if _BEFORE.search(head) and re.search(r"(?:增加|提高|扩大|扩增|增长|提升|上升|增至|降至|减少|下降|到|至)", sentence[offset_in_sentence:]):
+        return "before"
     if planned_sentence:
         return "target"
     return ""
