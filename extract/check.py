@@ -367,7 +367,7 @@ class Auditor:
         passages = {passage_key(s.text): (s.start, s.end, s.text) for s in doc.sentences if len(s.text) >= 20}
         self.docs[doc.doc_id] = _DocInfo(doc.source, doc.doc_id, doc.title, measures, passages)
         masked = passage_key(re.sub(r"\s+", "", doc.text))
-        if len(masked) < 200:
+        if len(masked) < 100:  # too short to call a copy
             return
         mh = MinHash(num_perm=NUM_PERM, seed=1)
         mh.update_batch({masked[i:i + SHINGLE].encode("utf-8") for i in range(len(masked) - SHINGLE + 1)})

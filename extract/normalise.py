@@ -160,7 +160,7 @@ def remove_furniture(lines: list[str]) -> list[str]:
         if is_furniture(s):
             continue
         if body_seen < 12:
-            if s in seen_top and len(s) < 80:
+            if s in seen_top and len(s) < 50 and s[-1] not in SENTENCE_END:
                 continue
             seen_top.add(s)
         body_seen += 1

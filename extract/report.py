@@ -50,7 +50,8 @@ def bar_chart(values: list[tuple[str, float]], unit: str = "", width: int = 560)
     for i, (label, v) in enumerate(values):
         w = int((width - 260) * v / top)
         y = i * row
-        parts.append(f"<text x='0' y='{y + 15}' font-size='12'>{_e(label[:18])}</text>"
+        label = label if len(label) <= 12 else label[:11] + "…"
+        parts.append(f"<text x='0' y='{y + 15}' font-size='12'>{_e(label)}</text>"
                      f"<rect x='170' y='{y + 4}' width='{max(w, 1)}' height='14' fill='#5b8def'/>"
                      f"<text x='{175 + w}' y='{y + 15}' font-size='12'>{_e(_num(v))}{_e(unit)}</text>")
     parts.append("</svg>")

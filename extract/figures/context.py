@@ -164,7 +164,9 @@ def year_of(sentence: str, offset_in_sentence: int) -> str:
 _ADMIN = ("街道办事处", "居委会", "社区", "街道", "区", "县", "市", "镇", "乡", "村")
 _NOT_NAMES = {"全", "各", "本", "该", "每", "我", "城市", "农村", "城区", "园区", "小区", "示范", "试点", "重点", "精品",
               "品牌", "和谐", "文明", "平安", "绿色", "智慧", "完整", "其他", "其余", "所有", "新型", "中心", "老旧",
-              "共有", "辖", "有", "个", "城乡", "街", "县城", "全市", "全区", "全县", "市区", "社区", "驻", "乡镇"}
+              "共有", "辖", "有", "个", "城乡", "街", "县城", "全市", "全区", "全县", "市区", "社区", "驻", "乡镇",
+              "服务", "开发", "工业", "商业", "居住", "生活", "功能", "老城", "新城", "景区", "城中", "行政", "农村社区",
+              "城市社区", "辖区", "本区", "该区", "各区", "片区", "管理", "网格", "住宅", "安置", "城镇", "农业"}
 
 
 _ADMIN_TAIL = re.compile("(?:" + "|".join(_ADMIN) + ")(?![\u4e00-\u9fff]{0,1}(?:长|委|域|划|级|内|外))")
@@ -181,7 +183,7 @@ def _names(text: str):
         prev = words[-2]
         placeholder = prev.strip("xX*") == "" and len(prev) >= 2
         cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in _NOT_NAMES \
-            and segment.pos(prev) in {"ns", "nr", "nz", "nt", ""} and len(prev) >= 2
+            and segment.pos(prev) in {"ns", "nr", "nz", "nt", "n", ""} and len(prev) >= 2
         if placeholder or cjk_name:
             yield prev + words[-1]
 

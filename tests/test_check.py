@@ -1,0 +1,95 @@
+"""Each audit check on small reports of our own: ones that trip it and consistent ones that must not."""
+from __future__ import annotations
+
+import extract
+from extract import check
+from extract.check import Auditor, check_document
+
+
+def _flags(tmp_path, text, name="r.txt"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return extract.process(p)
+
+
+def _checks(result):
+    return [f.check for f in result.flags]
+
+
+def test_percent_mismatch(tmp_path):
+    ok = _flags(tmp_path, "石桥区平安建设总结\n全区共有20个社区，已有12个社区建成平安社区，占社区总数的60%。\n")
+    assert "percent_mismatch" not in _checks(ok)
+    bad = _flags(tmp_path, "石桥区平安建设总结\n全区共有20个社区，已有12个社区建成平安社区，占社区总数的70%。\n")
+    flags = [f for f in bad.flags if f.check == "percent_mismatch"]
+    assert len(flags) == 1 and flags[0].severity == "error" and "60.0%" in flags[0].message
+
+
+def test_percent_base_from_the_report(tmp_path):
+    text = "青石区社区建设汇报\n青石区辖区面积30平方公里，下辖24个社区。\n今年新评选示范社区6个，占社区总数的30%。\n"
+    flags = [f for f in _flags(tmp_path, text).flags if f.check == "percent_mismatch"]
+    assert len(flags) == 1 and flags[0].severity == "warning" and "25.0%" in flags[0].message
+
+
+def test_sum_mismatch(tmp_path):
+    bad = _flags(tmp_path, "某街道下辖10个社区，其中城市社区6个、农村社区5个。\n")
+    assert [f.severity for f in bad.flags if f.check == "sum_mismatch"] == ["error"]
+    ok = _flags(tmp_path, "某街道下辖10个社区，其中城市社区6个、农村社区4个。\n")
+    assert "sum_mismatch" not in _checks(ok)
+    partial = _flags(tmp_path, "某街道下辖10个社区，其中城市社区6个。\n")
+    assert "sum_mismatch" not in _checks(partial)
+
+
+def test_growth_mismatch(tmp_path):
+    bad = _flags(tmp_path, "每个社区的工作经费由5万元增加到10万元，增长了50%。\n")
+    assert "growth_mismatch" in _checks(bad)
+    ok = _flags(tmp_path, "每个社区的工作经费由5万元增加到10万元，增长了100%。\n")
+    assert "growth_mismatch" not in _checks(ok)
+
+
+def test_below_threshold_per_100_households(tmp_path):
+    bad = _flags(tmp_path, "柳岸社区服务用房240平方米，辖区居民1000户。\n")
+    flags = [f for f in bad.flags if f.check == "below_threshold"]
+    assert flags and "每百户24.0平方米" in flags[0].message and "国办发" in flags[0].message
+    ok = _flags(tmp_path, "柳岸社区服务用房400平方米，辖区居民1000户。\n")
+    assert "below_threshold" not in _checks(ok)
+
+
+def test_internal_conflict(tmp_path):
+    text = "枫林区社区工作总结\n枫林区共有21个社区。\n经过调整，枫林区共有23个社区。\n"
+    assert "internal_conflict" in _checks(_flags(tmp_path, text))
+    same = "枫林区社区工作总结\n枫林区共有21个社区。\n经过调整，枫林区共有21个社区。\n"
+    assert "internal_conflict" not in _checks(_flags(tmp_path, same))
+
+
+def test_cross_doc_conflict_and_near_duplicate(tmp_path):
+    body = ("近年来，我们坚持以党建引领社区治理，把服务居民作为社区工作的出发点和落脚点，推动社区建设不断取得新成效。"
+            "一是健全组织体系，推动社区党组织全覆盖，形成了上下联动、齐抓共管的工作格局。"
+            "二是完善服务阵地，整合各类资源建设综合服务中心，为居民提供一站式便民服务。"
+            "三是壮大工作队伍，通过公开招聘充实社区工作者，组织开展业务培训，提升服务能力。")
+    a = _flags(tmp_path, f"青石区社区建设经验材料\n青石区共有21个社区。\n{body}\n", "a.txt")
+    b = _flags(tmp_path, f"青石区社区工作汇报\n青石区共有24个社区。\n{body.replace('近年来', '去年以来')}\n", "b.txt")
+    c = _flags(tmp_path, "白沙镇农业生产总结\n全镇粮食播种面积稳定，水利设施持续改善，农民收入稳步增长。" * 3 + "\n", "c.txt")
+    auditor = Auditor()
+    for r in (a, b, c):
+        auditor.add(r)
+    flags = auditor.finish()
+    conflicts = [f for f in flags if f.check == "cross_doc_conflict"]
+    assert len(conflicts) == 1 and "24" in conflicts[0].message and "21" in conflicts[0].message
+    dups = [f for f in flags if f.check == "near_duplicate"]
+    assert {f.doc_id for f in dups} == {a.document.doc_id, b.document.doc_id}
+
+
+def test_repeated_passage_inside_one_report(tmp_path):
+    para = "我们把社区服务阵地建设作为基础工程来抓，逐年加大投入，服务功能不断完善，居民满意度持续提高。"
+    r = _flags(tmp_path, f"某社区总结\n{para}\n其他工作也有进展。\n{para}\n")
+    assert "near_duplicate" in _checks(r)
+
+
+def test_a_failing_check_never_costs_the_others(tmp_path, monkeypatch):
+    r = _flags(tmp_path, "某街道下辖10个社区，其中城市社区6个、农村社区5个。\n")
+
+    def broken(doc, figures):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(check, "DOCUMENT_CHECKS", (broken, check.sum_mismatch))
+    assert [f.check for f in check_document(r)] == ["sum_mismatch"]
