@@ -9,10 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .check import Auditor
 from .pipeline import process, read
-from .report import ReportWriter
-from .writers import RunWriter
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".doc", ".txt", ".html", ".htm", ".rtf", ".wps", ".text", ".md"}
 
@@ -52,49 +49,51 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("outputs"), show_default=True, help="Output folder.")
+@click.option("-j", "--jobs", default=0, show_default="all cores", type=click.IntRange(min=0),
+              help="Worker processes.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run on this machine, or on a Dask cluster.")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) for --engine dask.")
+@click.option("--time-limit", default=120, show_default=True, type=click.IntRange(min=1),
+              help="Seconds one file may take before it gets an error row.")
+@click.option("--full", is_flag=True, help="Reprocess every file, not only new or changed ones.")
 @click.option("--excel", is_flag=True, help="Write CSVs as UTF-8 with BOM so Excel opens Chinese correctly.")
+@click.option("--xlsx", is_flag=True, help="Also write shequ.xlsx (one sheet per table).")
+@click.option("--jsonl", is_flag=True, help="Also write one .jsonl file per table.")
 @click.option("--no-report", is_flag=True, help="Skip the HTML report.")
 @click.pass_context
-def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, excel: bool, no_report: bool) -> None:
+def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str,
+            scheduler: str | None, time_limit: int, full: bool, excel: bool, xlsx: bool, jsonl: bool,
+            no_report: bool) -> None:
     """Read every file under PATHS and write documents.csv, figures.csv, standards.csv,
-    honours.csv, flags.csv, text/<doc_id>.txt and report/index.html into the output folder.
+    honours.csv, flags.csv, text/<doc_id>.txt, report/index.html and shequ.sqlite into the
+    output folder. A rerun into the same folder processes only new or changed files.
 
     \b
     Example:
       shequ extract corpora/samples -o outputs/
+      shequ extract /data/2024 -o out/ --jobs 8 --xlsx
+      shequ extract /data -o out/ --engine dask --scheduler tcp://10.0.0.5:8786
     Exit status: 0 when every file was read, 1 when any failed (all rows are still written).
     """
+    from .batch import RunOptions, run
+
     files = iter_inputs(paths)
-    debug = ctx.obj["debug"]
-    failed = 0
-    counts = {"figures": 0, "claims": 0, "flags": 0}
+    options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler, time_limit=time_limit, excel=excel,
+                         xlsx=xlsx, jsonl=jsonl, report=not no_report, incremental=not full)
     show_bar = len(files) > 3 and sys.stderr.isatty()
-    auditor = Auditor()
-    report = None if no_report else ReportWriter(out_dir)
-    with RunWriter(out_dir, excel=excel) as writer, \
-            click.progressbar(files, label="reading", file=sys.stderr if show_bar else open(os.devnull, "w"),
-                              show_pos=True) as bar:
-        for path in bar:
-            result = _safe_process(path, debug)
-            writer.write(result)
-            auditor.add(result)
-            if report:
-                report.add(result.document, result.figures, result.claims, result.flags)
-            doc = result.document
-            counts["figures"] += len(result.figures)
-            counts["claims"] += len(result.claims)
-            counts["flags"] += len(result.flags)
-            if doc.status != "ok":
-                failed += 1
-                click.echo(f"{path}: {doc.status}: {doc.error}", err=True)
-        cross = auditor.finish()
-        writer.write_flags(cross)
-        counts["flags"] += len(cross)
-    if report:
-        report.close(cross)
-    click.echo(f"{len(files)} files, {len(files) - failed} ok, {failed} not ok; {counts['figures']} figures, "
-               f"{counts['claims']} standards claims, {counts['flags']} flags -> {out_dir}", err=True)
-    ctx.exit(1 if failed else 0)
+    with click.progressbar(length=len(files), label="reading", show_pos=True,
+                           file=sys.stderr if show_bar else open(os.devnull, "w")) as bar:
+        try:
+            summary = run(files, out_dir, options, progress=lambda r: bar.update(1))
+        except RuntimeError as e:
+            raise click.ClickException(str(e)) from None
+    for source, status, error in summary.failed:
+        click.echo(f"{source}: {status}: {error}", err=True)
+    click.echo(f"{summary.files} files ({summary.processed} processed, {summary.skipped} unchanged), "
+               f"{len(summary.failed)} not ok; {summary.figures} figures, {summary.claims} standards claims, "
+               f"{summary.flags} flags -> {out_dir}", err=True)
+    ctx.exit(1 if summary.failed else 0)
 
 
 def _safe_process(path: Path, debug: bool):

@@ -1,17 +1,14 @@
-"""Outputs of a run: documents.csv, figures.csv, standards.csv, honours.csv and text/<doc_id>.txt.
-
-Rows are streamed as results arrive; each CSV is written to a temporary file and renamed into
-place when the run closes, so a reader never sees half a file."""
+"""Exports of a run's database: CSV (optionally UTF-8 with BOM for Excel), XLSX and JSONL.
+Every file is written to a temporary name and renamed into place, so a reader never sees half a file."""
 from __future__ import annotations
 
 import csv
+import json
 import os
-from dataclasses import astuple
 from pathlib import Path
 
-from .records import Claim, Document, Figure, Flag, Honour, Result, columns
-
-TABLES = {"documents": Document, "figures": Figure, "standards": Claim, "honours": Honour, "flags": Flag}
+from .records import columns
+from .store import TABLES, Store
 
 
 def _cell(value) -> str:
@@ -22,52 +19,56 @@ def _cell(value) -> str:
     return str(value)
 
 
-class RunWriter:
-    """Writes every table of a run into one folder. Use as a context manager."""
+def _atomic(path: Path):
+    tmp = path.with_name(f".{path.name}.tmp")
+    return tmp, lambda: os.replace(tmp, path)
 
-    def __init__(self, out_dir: str | Path, excel: bool = False):
-        self.out_dir = Path(out_dir)
-        self.encoding = "utf-8-sig" if excel else "utf-8"
-        self._files: dict[str, tuple] = {}
 
-    def __enter__(self) -> "RunWriter":
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        (self.out_dir / "text").mkdir(exist_ok=True)
-        for name, record_type in TABLES.items():
-            tmp = self.out_dir / f".{name}.csv.tmp"
-            f = tmp.open("w", encoding=self.encoding, newline="")
+def export_csv(store: Store, out_dir: Path, excel: bool = False) -> list[Path]:
+    """documents.csv, figures.csv, standards.csv, honours.csv, flags.csv."""
+    written = []
+    for table, rec in TABLES.items():
+        path = Path(out_dir) / f"{table}.csv"
+        tmp, commit = _atomic(path)
+        with tmp.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
             w = csv.writer(f)
-            w.writerow(columns(record_type))
-            self._files[name] = (f, w, tmp, columns(record_type))
-        return self
+            w.writerow(columns(rec))
+            for row in store.rows(table):
+                w.writerow([_cell(v) for v in row])
+        commit()
+        written.append(path)
+    return written
 
-    def write(self, result: Result) -> None:
-        """Append every record of one file's result."""
-        doc = result.document
-        self._row("documents", doc)
-        if doc.status == "ok" and doc.doc_id:
-            text_path = self.out_dir / "text" / f"{doc.doc_id}.txt"
-            if not text_path.exists():
-                text_path.write_text(doc.text, encoding="utf-8")
-        for fig in result.figures:
-            self._row("figures", fig)
-        for claim in result.claims:
-            self._row("standards", claim)
-        for honour in result.honours:
-            self._row("honours", honour)
-        self.write_flags(result.flags)
 
-    def write_flags(self, flags) -> None:
-        """Append audit findings (also the cross-document ones found at the end of a run)."""
-        for flag in flags:
-            self._row("flags", flag)
+def export_jsonl(store: Store, out_dir: Path) -> list[Path]:
+    """One <table>.jsonl per table, one JSON object per row."""
+    written = []
+    for table, rec in TABLES.items():
+        path = Path(out_dir) / f"{table}.jsonl"
+        tmp, commit = _atomic(path)
+        cols = columns(rec)
+        with tmp.open("w", encoding="utf-8") as f:
+            for row in store.rows(table):
+                f.write(json.dumps(dict(zip(cols, row)), ensure_ascii=False) + "\n")
+        commit()
+        written.append(path)
+    return written
 
-    def _row(self, table: str, record) -> None:
-        f, w, _, cols = self._files[table]
-        values = {c: getattr(record, c) for c in cols}
-        w.writerow([_cell(values[c]) for c in cols])
 
-    def __exit__(self, *exc) -> None:
-        for name, (f, _, tmp, _) in self._files.items():
-            f.close()
-            os.replace(tmp, self.out_dir / f"{name}.csv")
+def export_xlsx(store: Store, out_dir: Path) -> Path:
+    """shequ.xlsx with one sheet per table (needs openpyxl: pip install 'shequ[xlsx]')."""
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise RuntimeError("XLSX output needs openpyxl: pip install openpyxl") from None
+    wb = Workbook(write_only=True)
+    for table, rec in TABLES.items():
+        ws = wb.create_sheet(table)
+        ws.append(columns(rec))
+        for row in store.rows(table):
+            ws.append(["" if v is None else v for v in row])
+    path = Path(out_dir) / "shequ.xlsx"
+    tmp, commit = _atomic(path)
+    wb.save(tmp)
+    commit()
+    return path

@@ -1,0 +1,190 @@
+"""Bulk runs: many files, in parallel, incrementally, with bounded memory.
+
+`run()` reads the inputs, skips files the output folder's database already holds unchanged,
+processes the rest in worker processes (`--jobs`) or on a Dask cluster (`--engine dask`),
+stores each file's records as it arrives, then runs the cross-document checks, exports the
+tables and writes the report. Every file gets a row; none can stall the batch: each runs under
+a time limit (and the readers' size and decompression limits)."""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .records import Document, Result
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIME_LIMIT_S = 120
+
+
+class FileTimeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise FileTimeout
+
+
+def process_file(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S) -> Result:
+    """Process one file in a worker: never raises; a file over the time limit gets an error row."""
+    from .pipeline import process
+
+    use_alarm = bool(time_limit) and threading.current_thread() is threading.main_thread() \
+        and hasattr(signal, "SIGALRM")
+    if use_alarm:
+        old = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.alarm(int(time_limit))
+    try:
+        return process(path)
+    except FileTimeout:
+        return Result(Document(source=path, doc_id="", format="", status="error",
+                               error=f"time limit exceeded ({time_limit} s per file); see --time-limit"))
+    except Exception as e:  # a bug must cost one row, not the batch
+        log.debug("failed on %s", path, exc_info=True)
+        return Result(Document(source=path, doc_id="", format="", status="error",
+                               error=f"internal error ({type(e).__name__}: {' '.join(str(e).split())[:100]})"))
+    finally:
+        if use_alarm:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def _warm_up() -> None:
+    """Load the tokenizer and the model once per worker, not once per file."""
+    from . import segment
+    from .classify import tagger
+
+    segment.tokenizer()
+    tagger()
+
+
+@dataclass
+class RunOptions:
+    jobs: int = 0  # 0: all cores
+    engine: str = "local"  # local | dask
+    scheduler: str | None = None  # dask scheduler address
+    time_limit: int = DEFAULT_TIME_LIMIT_S
+    excel: bool = False
+    xlsx: bool = False
+    jsonl: bool = False
+    report: bool = True
+    incremental: bool = True
+
+
+@dataclass
+class RunSummary:
+    files: int = 0
+    processed: int = 0
+    skipped: int = 0
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (source, status, error)
+    figures: int = 0
+    claims: int = 0
+    flags: int = 0
+
+
+def _local(paths: list[str], jobs: int, time_limit: int) -> Iterable[Result]:
+    if not paths:
+        return
+    if jobs <= 1 or len(paths) <= 1:
+        for p in paths:
+            yield process_file(p, time_limit)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
+        pending = set()
+        it = iter(paths)
+        for p in it:  # keep a bounded number of files in flight: memory does not grow with the corpus
+            pending.add(pool.submit(process_file, p, time_limit))
+            if len(pending) >= jobs * 3:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    yield f.result()
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield f.result()
+
+
+def _dask(paths: list[str], scheduler: str | None, time_limit: int, batch: int = 256) -> Iterable[Result]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise RuntimeError("--engine dask needs dask.distributed: pip install 'shequ[dask]'") from None
+    client = Client(scheduler) if scheduler else Client(processes=False)
+    try:
+        for i in range(0, len(paths), batch):  # submit in slices so the scheduler's queue stays bounded
+            futures = client.map(process_file, paths[i:i + batch], time_limit=time_limit, pure=False)
+            for fut in as_completed(futures):
+                yield fut.result()
+                fut.release()
+    finally:
+        client.close()
+
+
+def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
+        progress: Callable[[Result], None] | None = None) -> RunSummary:
+    """Process `files` into `out_dir` (shequ.sqlite, CSVs, text/, report/)."""
+    from .check import Auditor
+    from .report import ReportWriter
+    from .store import Store
+    from .writers import export_csv, export_jsonl, export_xlsx
+
+    options = options or RunOptions()
+    out_dir = Path(out_dir)
+    (out_dir / "text").mkdir(parents=True, exist_ok=True)
+    store = Store(out_dir / "shequ.sqlite")
+    summary = RunSummary(files=len(files))
+    stats = {}
+    for f in files:
+        try:
+            stats[str(f)] = f.stat()
+        except OSError:
+            stats[str(f)] = None
+    store.forget_missing(set(stats))
+    todo = [s for s, st in stats.items() if not (options.incremental and st and store.is_current(s, st))]
+    summary.skipped = len(files) - len(todo)
+    jobs = options.jobs or os.cpu_count() or 1
+    stream = _dask(todo, options.scheduler, options.time_limit) if options.engine == "dask" \
+        else _local(todo, jobs, options.time_limit)
+    for result in stream:
+        doc = result.document
+        if doc.status == "ok" and doc.doc_id:
+            text_path = out_dir / "text" / f"{doc.doc_id}.txt"
+            if not text_path.exists():
+                tmp = text_path.with_name(f".{text_path.name}.tmp")
+                tmp.write_text(doc.text, encoding="utf-8")
+                os.replace(tmp, text_path)
+        store.add(result, stats.get(doc.source))
+        summary.processed += 1
+        if progress:
+            progress(result)
+    # cross-document checks, exports and the report cover every document of the folder, also
+    # those an earlier run processed
+    auditor = Auditor()
+    for result in store.results(out_dir / "text"):
+        auditor.add(result)
+        summary.figures += len(result.figures)
+        summary.claims += len(result.claims)
+        summary.flags += len(result.flags)
+        if result.document.status != "ok":
+            summary.failed.append((result.document.source, result.document.status, result.document.error))
+    cross = auditor.finish()
+    store.replace_cross_doc_flags(cross)
+    summary.flags += len(cross)
+    export_csv(store, out_dir, excel=options.excel)
+    if options.jsonl:
+        export_jsonl(store, out_dir)
+    if options.xlsx:
+        export_xlsx(store, out_dir)
+    if options.report:
+        report = ReportWriter(out_dir)
+        for result in store.results(out_dir / "text"):
+            report.add(result.document, result.figures, result.claims, result.flags)
+        report.close(cross)
+    store.close()
+    return summary

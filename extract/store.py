@@ -1,0 +1,146 @@
+"""The run's embedded database: `DIR/shequ.sqlite`, one table per record type keyed by content
+hash, plus `files` (what was read from where, so a rerun processes only new or changed files).
+
+Each document's rows are written in one transaction, so a run killed mid-way (even by SIGKILL)
+loses at most the files in flight; the next run resumes. The CSV/XLSX/JSONL outputs are exported
+from here. The file opens in any SQLite tool (Datasette included)."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import fields
+from pathlib import Path
+
+from . import __version__
+from .records import Claim, Document, Figure, Flag, Honour, Result, Sentence, columns
+
+TABLES = {"documents": Document, "figures": Figure, "standards": Claim, "honours": Honour, "flags": Flag}
+_CHILDREN = {"figures": "figures", "standards": "claims", "honours": "honours", "flags": "flags"}
+SCHEMA_VERSION = 1
+
+
+def _q(cols) -> str:
+    """Quoted column list (`check` is an SQL keyword)."""
+    return ",".join(f'"{c}"' for c in cols)
+
+
+def _sql_type(t) -> str:
+    t = str(t)
+    if "float" in t:
+        return "REAL"
+    if "int" in t:
+        return "INTEGER"
+    return "TEXT"
+
+
+class Store:
+    """SQLite store of one output folder."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._create()
+
+    def _create(self) -> None:
+        for name, rec in TABLES.items():
+            keep = set(columns(rec))
+            cols = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in fields(rec) if f.name in keep)
+            extra = ", sentences TEXT" if rec is Document else ", cross_doc INTEGER DEFAULT 0" if rec is Flag else ""
+            self.db.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols}{extra})")
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS {name}_source ON {name}(source)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+                        " doc_id TEXT, tool_version TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    # --- incremental -------------------------------------------------------------------------
+
+    def is_current(self, source: str, stat: os.stat_result) -> bool:
+        """True when `source` was processed before, unchanged, by this version of shequ."""
+        row = self.db.execute("SELECT size, mtime_ns, tool_version FROM files WHERE source=?", (source,)).fetchone()
+        return row == (stat.st_size, stat.st_mtime_ns, __version__)
+
+    def forget_missing(self, sources: set[str]) -> None:
+        """Drop every row of files that are no longer among the inputs of this run."""
+        gone = [s for (s,) in self.db.execute("SELECT source FROM files") if s not in sources]
+        for s in gone:
+            self._delete(s)
+
+    def _delete(self, source: str) -> None:
+        for name in TABLES:
+            self.db.execute(f"DELETE FROM {name} WHERE source=?", (source,))
+        self.db.execute("DELETE FROM files WHERE source=?", (source,))
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def add(self, result: Result, stat: os.stat_result | None) -> None:
+        """Store one file's records in one transaction, replacing what an earlier run stored."""
+        doc = result.document
+        self.db.execute("BEGIN")
+        try:
+            self._delete(doc.source)
+            self._insert("documents", doc, extra={"sentences": json.dumps(
+                [[s.start, s.end, s.page] for s in doc.sentences])})
+            for name, attr in _CHILDREN.items():
+                for rec in getattr(result, attr):
+                    self._insert(name, rec)
+            if stat is not None:
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
+                                (doc.source, stat.st_size, stat.st_mtime_ns, doc.doc_id, __version__))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _insert(self, table: str, rec, extra: dict | None = None) -> None:
+        cols = columns(type(rec))
+        values = [getattr(rec, c) for c in cols]
+        if extra:
+            cols = cols + list(extra)
+            values += list(extra.values())
+        self.db.execute(f"INSERT INTO {table} ({_q(cols)}) VALUES ({','.join('?' * len(cols))})", values)
+
+    def replace_cross_doc_flags(self, flags: list[Flag]) -> None:
+        """The cross-document findings of this run replace those of the last one."""
+        self.db.execute("BEGIN")
+        self.db.execute("DELETE FROM flags WHERE cross_doc=1")
+        for f in flags:
+            self._insert("flags", f, extra={"cross_doc": 1})
+        self.db.execute("COMMIT")
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def rows(self, table: str):
+        """Every row of a table as a tuple in `columns()` order, by source then position."""
+        cols = columns(TABLES[table])
+        order = "source" if table == "documents" else "source, start" if table != "standards" else "source, score DESC"
+        yield from self.db.execute(f"SELECT {_q(cols)} FROM {table} ORDER BY {order}")
+
+    def results(self, text_dir: Path):
+        """Rebuild every document's Result (text read back from text/<doc_id>.txt), one at a time."""
+        doc_cols = columns(Document)
+        for row in self.db.execute(f"SELECT {_q(doc_cols)}, sentences FROM documents ORDER BY source"):
+            values = dict(zip(doc_cols, row[:-1]))
+            text_path = Path(text_dir) / f"{values['doc_id']}.txt"
+            text = text_path.read_text(encoding="utf-8") if values["status"] == "ok" and text_path.exists() else ""
+            sentences = tuple(Sentence(i, a, b, p, text[a:b]) for i, (a, b, p) in enumerate(json.loads(row[-1] or "[]")))
+            doc = Document(**values, text=text, sentences=sentences)
+            kids = {}
+            for name, attr in _CHILDREN.items():
+                rec = TABLES[name]
+                cols = columns(rec)
+                where = "source=? AND cross_doc=0" if name == "flags" else "source=?"
+                kids[attr] = tuple(rec(**dict(zip(cols, r))) for r in
+                                   self.db.execute(f"SELECT {_q(cols)} FROM {name} WHERE {where}", (doc.source,)))
+            yield Result(document=doc, **kids)
+
+    def cross_doc_flags(self) -> list[Flag]:
+        cols = columns(Flag)
+        return [Flag(**dict(zip(cols, r))) for r in
+                self.db.execute(f"SELECT {_q(cols)} FROM flags WHERE cross_doc=1")]
+
+    def close(self) -> None:
+        self.db.close()
