@@ -20,7 +20,10 @@ POINT = {"点", "點"}
 CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # A numeral: Arabic and Chinese digits mixed with multipliers, e.g. 3万4000, 2千零30万, 一千二百.
-NUMERAL = rf"(?:(?:{ARABIC})|[{CN_CHARS}])(?:(?:{ARABIC})|[{CN_CHARS}]|[点點](?=[{''.join(DIGITS)}\d]))*"
+# Each Arabic token is maximal (no digit may follow it), so a run of digits splits one way only:
+# without that, a long digit run before a failing unit backtracks exponentially.
+_ARABIC_TOKEN = rf"(?:{ARABIC})(?!\d)"
+NUMERAL = rf"(?:{_ARABIC_TOKEN}|[{CN_CHARS}])(?:{_ARABIC_TOKEN}|[{CN_CHARS}]|[点點](?=[{''.join(DIGITS)}\d]))*"
 NUMERAL_RE = re.compile(NUMERAL)
 _TOKEN = re.compile(rf"{ARABIC}|[点點][{''.join(DIGITS)}]+|.", re.S)
 

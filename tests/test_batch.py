@@ -1,0 +1,164 @@
+"""Bulk runs: incremental reruns, resuming after SIGKILL, parallel workers, time limits, exports,
+the Dask engine, and a folder of bad files next to good ones."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from extract import batch
+from extract.batch import RunOptions, run
+from extract.cli import iter_inputs, main
+
+from conftest import REPORT_LINES, make_samples
+
+TEXT = "青石街道辖区面积12.5平方公里，下辖{n}个社区，投入资金{m}万元。\n"
+
+
+def _folder(tmp_path, n=3):
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    for i in range(n):
+        (folder / f"r{i}.txt").write_text(TEXT.format(n=8 + i, m=100 + i), encoding="utf-8")
+    return folder
+
+
+def _run(folder, out, **kw):
+    return run(iter_inputs((folder,)), out, RunOptions(report=False, **kw))
+
+
+def _rows(path):
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_rerun_processes_only_new_or_changed_files(tmp_path):
+    folder, out = _folder(tmp_path), tmp_path / "out"
+    assert _run(folder, out, jobs=1).processed == 3
+    again = _run(folder, out, jobs=1)
+    assert (again.processed, again.skipped) == (0, 3)
+    (folder / "r1.txt").write_text(TEXT.format(n=20, m=5), encoding="utf-8")
+    (folder / "new.txt").write_text(TEXT.format(n=30, m=7), encoding="utf-8")
+    (folder / "r2.txt").unlink()
+    third = _run(folder, out, jobs=1)
+    assert (third.processed, third.skipped) == (2, 1)
+    docs = _rows(out / "documents.csv")
+    assert sorted(os.path.basename(d["source"]) for d in docs) == ["new.txt", "r0.txt", "r1.txt"]
+    values = {float(f["value"]) for f in _rows(out / "figures.csv") if f["kind"] == "community_count"}
+    assert values == {8, 20, 30}
+
+
+def test_parallel_run_gives_the_same_tables(tmp_path):
+    folder = _folder(tmp_path, 6)
+    _run(folder, tmp_path / "one", jobs=1)
+    _run(folder, tmp_path / "two", jobs=2)
+    for table in ("documents", "figures", "standards", "flags"):
+        assert (tmp_path / "one" / f"{table}.csv").read_text() == (tmp_path / "two" / f"{table}.csv").read_text()
+
+
+def test_killed_run_resumes(tmp_path):
+    folder = _folder(tmp_path, 40)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "extract", "extract", str(folder), "-o", str(out), "-j", "1", "--no-report"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = out / "shequ.sqlite"
+    deadline = time.time() + 120
+    done = 0
+    while time.time() < deadline and proc.poll() is None:
+        if db.exists():
+            try:
+                done = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
+            except sqlite3.Error:
+                done = 0
+            if done >= 3:
+                break
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        pytest.skip("the run finished before it could be killed")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    kept = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert 3 <= kept < 40
+    resumed = _run(folder, out, jobs=1)
+    assert resumed.processed == 40 - kept and resumed.skipped == kept
+    assert len(_rows(out / "documents.csv")) == 40
+
+
+def test_time_limit_gives_an_error_row(tmp_path, monkeypatch):
+    import extract.pipeline
+
+    def slow(path):
+        time.sleep(5)
+
+    monkeypatch.setattr(extract.pipeline, "process", slow)
+    p = tmp_path / "a.txt"
+    p.write_text("x", encoding="utf-8")
+    start = time.time()
+    result = batch.process_file(str(p), time_limit=1)
+    assert time.time() - start < 4
+    assert result.document.status == "error" and "time limit" in result.document.error
+
+
+def test_xlsx_jsonl_and_excel_csv(tmp_path):
+    folder, out = _folder(tmp_path), tmp_path / "out"
+    _run(folder, out, jobs=1, xlsx=True, jsonl=True, excel=True)
+    assert (out / "figures.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = [json.loads(l) for l in (out / "figures.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 9 and rows[0]["source"].endswith("r0.txt")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "shequ.xlsx", read_only=True)
+    assert set(wb.sheetnames) >= {"documents", "figures", "standards", "honours", "flags"}
+    assert sum(1 for _ in wb["figures"].iter_rows()) == 10
+
+
+def test_dask_engine_on_a_local_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    folder = _folder(tmp_path)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        summary = _run(folder, tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address)
+    assert summary.processed == 3 and not summary.failed
+    _run(folder, tmp_path / "local", jobs=1)
+    assert (tmp_path / "dask" / "figures.csv").read_text() == (tmp_path / "local" / "figures.csv").read_text()
+
+
+def test_folder_of_bad_files_next_to_good_ones(tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_text("\n".join(REPORT_LINES), encoding="utf-8")
+    make_samples.write_pdf(folder / "good.pdf", REPORT_LINES)
+    (folder / "zero.pdf").write_bytes(b"")
+    (folder / "random.docx").write_bytes(os.urandom(3000))
+    (folder / "truncated.pdf").write_bytes((folder / "good.pdf").read_bytes()[:400])
+    with zipfile.ZipFile(folder / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            for _ in range(110):
+                f.write(b"\0" * (1 << 20))
+    (folder / "image.doc").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(100))
+    locked = folder / "locked.txt"
+    locked.write_text("全区52个社区。", encoding="utf-8")
+    locked.chmod(0)
+    result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(tmp_path / "out"), "-j", "2"])
+    locked.chmod(0o644)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    docs = {os.path.basename(d["source"]): d for d in _rows(tmp_path / "out" / "documents.csv")}
+    assert len(docs) == 8  # one row per file
+    assert docs["good.txt"]["status"] == docs["good.pdf"]["status"] == "ok"
+    assert docs["zero.pdf"]["status"] == "empty"
+    assert docs["bomb.docx"]["status"] == "error" and "zip bomb" in docs["bomb.docx"]["error"]
+    assert docs["image.doc"]["status"] == "unsupported"
+    if os.geteuid() != 0:  # root reads files whatever their permissions
+        assert docs["locked.txt"]["status"] == "error" and "cannot open" in docs["locked.txt"]["error"]
+    figs = [f for f in _rows(tmp_path / "out" / "figures.csv") if f["source"].endswith("good.pdf")]
+    assert len(figs) >= 10  # the good files are fully mined
