@@ -95,6 +95,7 @@ def _local(paths: list[str], jobs: int, time_limit: int) -> Iterable[Result]:
         for p in paths:
             yield process_file(p, time_limit)
         return
+    _warm_up()  # before the fork: workers inherit the tokenizer and the model instead of loading them
     with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
         pending = set()
         it = iter(paths)

@@ -293,7 +293,6 @@ def internal_conflict(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 SHINGLE = 5
-NUM_PERM = 64
 
 
 def passage_key(sentence: str) -> str:
@@ -347,9 +346,9 @@ class _DocInfo:
 class Auditor:
     """Collects, document by document, the little that cross-document checks need (measures,
     MinHash signatures, masked long sentences), then finds conflicts and near-duplicates with
-    MinHash LSH, so a run of thousands of documents never compares all pairs of texts."""
+    MinHash LSH (extract/minhash.py), so a run of thousands of documents never compares all
+    pairs of texts."""
 
-    threshold: float = 0.5
     docs: dict[str, _DocInfo] = field(default_factory=dict)
     _lsh: object = None
     _hashes: dict = field(default_factory=dict)
@@ -358,10 +357,10 @@ class Auditor:
         doc = result.document
         if doc.status != "ok" or doc.doc_id in self.docs:
             return
-        from datasketch import MinHash, MinHashLSH
+        from .minhash import LSH, signature
 
         if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
+            self._lsh = LSH()
         title_entity = _title_entity(doc)
         measures = [(k, f) for f in result.figures if (k := measure_of(f, title_entity))]
         passages = {passage_key(s.text): (s.start, s.end, s.text) for s in doc.sentences if len(s.text) >= 20}
@@ -369,10 +368,9 @@ class Auditor:
         masked = passage_key(re.sub(r"\s+", "", doc.text))
         if len(masked) < 100:  # too short to call a copy
             return
-        mh = MinHash(num_perm=NUM_PERM, seed=1)
-        mh.update_batch({masked[i:i + SHINGLE].encode("utf-8") for i in range(len(masked) - SHINGLE + 1)})
-        self._hashes[doc.doc_id] = mh
-        self._lsh.insert(doc.doc_id, mh)
+        sig = signature({masked[i:i + SHINGLE].encode("utf-8") for i in range(len(masked) - SHINGLE + 1)})
+        self._hashes[doc.doc_id] = sig
+        self._lsh.add(doc.doc_id, sig)
 
     def cross_doc_conflict(self) -> list[Flag]:
         """The same entity given different values for the same measure in two documents."""
@@ -400,13 +398,15 @@ class Auditor:
         """Pairs of documents sharing long passages (template reuse), with the similarity and the
         shared passages, found by MinHash LSH over 5-character shingles with numbers masked."""
         out, done = [], set()
-        for doc_id, mh in self._hashes.items():
-            for other_id in self._lsh.query(mh):
+        from .minhash import similarity
+
+        for doc_id, sig in self._hashes.items():
+            for other_id in self._lsh.candidates(sig):
                 pair = tuple(sorted((doc_id, other_id)))
                 if other_id == doc_id or pair in done:
                     continue
                 done.add(pair)
-                sim = mh.jaccard(self._hashes[other_id])
+                sim = similarity(sig, self._hashes[other_id])
                 a, b = self.docs[pair[0]], self.docs[pair[1]]
                 shared = [k for k in a.passages if k in b.passages]
                 if not shared:

@@ -8,8 +8,8 @@ The evidence is that sentence. Honours (荣获…称号, 被评为…) are found
 from __future__ import annotations
 
 import functools
-import json
 import logging
+import math
 import re
 from dataclasses import dataclass
 
@@ -20,64 +20,129 @@ from .resources import load_toml, model_path
 
 log = logging.getLogger(__name__)
 
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
 
 
-class ModelError(RuntimeError):
-    """The shipped model is missing or cannot be trusted; `shequ train` rebuilds it."""
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class TfidfFeatures:
+    """TF-IDF features exactly as scikit-learn's TfidfVectorizer computes them for the trained
+    settings (lowercase; word n-grams of space-separated tokens or character n-grams; sublinear
+    tf; idf; l2 norm per block), from a fixed vocabulary. Written out so that using the model does
+    not import scikit-learn (1.3 s per process here); tests/test_classify.py checks it against
+    scikit-learn's own transform."""
+
+    _WHITE = re.compile(r"\s\s+")
+
+    def __init__(self, analyzer: str, ngram_range: tuple[int, int], vocab: list[str], idf: np.ndarray,
+                 offset: int):
+        self.analyzer, self.ngram_range = analyzer, tuple(ngram_range)
+        self.index = {w: i + offset for i, w in enumerate(vocab)}
+        self.idf = {i + offset: float(v) for i, v in enumerate(idf)}
+
+    def _grams(self, text: str) -> list[str]:
+        lo, hi = self.ngram_range
+        text = text.lower()
+        if self.analyzer == "char":
+            text = self._WHITE.sub(" ", text)
+            return [text[i:i + n] for n in range(lo, hi + 1) for i in range(len(text) - n + 1)]
+        tokens = [t for t in text.split(" ") if t]
+        return [" ".join(tokens[i:i + n]) for n in range(lo, hi + 1) for i in range(len(tokens) - n + 1)]
+
+    def weights(self, text: str) -> dict[int, float]:
+        counts: dict[int, int] = {}
+        for g in self._grams(text):
+            j = self.index.get(g)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        w = {j: (1.0 + math.log(c)) * self.idf[j] for j, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
+        return {j: v / norm for j, v in w.items()}
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
 class Tagger:
-    features: object
-    topic: object
-    status: object
+    """The standards tagger rebuilt from plain arrays: TF-IDF blocks with fixed vocabularies and
+    the linear models' coefficients (features x classes)."""
+
+    blocks: tuple[TfidfFeatures, ...]
+    topic_coef_t: np.ndarray
+    topic_intercept: np.ndarray
+    status_coef_t: np.ndarray
+    status_intercept: np.ndarray
+    status_classes: tuple[str, ...]
     labels: tuple[str, ...]
     statuses: tuple[str, ...]
 
-    def predict(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(P(dimension) [n x 15], P(status) [n x 3] in `statuses` order) for raw sentences."""
+    def _scores(self, texts: list[str], coef_t: np.ndarray, intercept: np.ndarray) -> np.ndarray:
         from .train import prepare
 
-        X = self.features.transform([prepare(t) for t in texts])
-        topic = self.topic.predict_proba(X)
-        status = self.status.predict_proba(X)
-        order = [list(self.status.classes_).index(s) for s in self.statuses]
+        out = np.tile(intercept, (len(texts), 1)).astype(np.float64)
+        for row, text in enumerate(texts):
+            prepared = prepare(text)
+            for block in self.blocks:
+                w = block.weights(prepared)
+                if w:
+                    idx = np.fromiter(w.keys(), dtype=np.int64, count=len(w))
+                    val = np.fromiter(w.values(), dtype=np.float64, count=len(w))
+                    out[row] += val @ coef_t[idx]
+        return out
+
+    def predict(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(P(dimension) [n x 15], P(status) [n x 3] in `statuses` order) for raw sentences."""
+        coef_t = np.hstack([self.topic_coef_t, self.status_coef_t])
+        intercept = np.hstack([self.topic_intercept, self.status_intercept])
+        z = self._scores(texts, coef_t, intercept)
+        k = self.topic_coef_t.shape[1]
+        topic, status = _sigmoid(z[:, :k]), _softmax(z[:, k:])
+        order = [self.status_classes.index(s) for s in self.statuses]
         return topic, status[:, order]
 
 
-def _load_skops(path) -> dict:
-    import skops.io as sio
+def tagger_from_arrays(arrays) -> Tagger:
+    """Rebuild the tagger from the arrays `train.to_arrays` wrote."""
+    from .train import STATUSES, VECTORIZERS, dimensions
 
-    untrusted = sio.get_untrusted_types(file=path)
-    bad = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
-    if bad:
-        raise ModelError(f"{path.name} holds types outside scikit-learn/numpy/scipy: {bad[:3]}; refusing to load")
-    return sio.load(path, trusted=untrusted)
+    blocks, offset = [], 0
+    for name, params in VECTORIZERS.items():
+        vocab = [str(w) for w in arrays[f"{name}_vocab"]]
+        blocks.append(TfidfFeatures(params.get("analyzer", "word"), params["ngram_range"], vocab,
+                                    np.asarray(arrays[f"{name}_idf"]), offset))
+        offset += len(vocab)
+    return Tagger(tuple(blocks), np.ascontiguousarray(np.asarray(arrays["topic_coef"]).T),
+                  np.asarray(arrays["topic_intercept"]), np.ascontiguousarray(np.asarray(arrays["status_coef"]).T),
+                  np.asarray(arrays["status_intercept"]), tuple(str(c) for c in arrays["status_classes"]),
+                  tuple(dimensions()), tuple(STATUSES))
 
 
 @functools.cache
 def tagger() -> Tagger:
-    """The shipped model, loaded on first use. When it was trained with another scikit-learn
-    minor version, the model is retrained in memory from the shipped corpus (a few seconds)."""
-    import sklearn
+    """The shipped model, loaded on first use (plain arrays, allow_pickle=False). When it is
+    missing, the model is trained in memory from the shipped corpus (a few seconds)."""
+    from .train import MODEL_NAME, fit, load_corpus, to_arrays, training_files
 
-    from .train import MODEL_NAME, STATUSES, dimensions, fit, load_corpus, training_files
-
-    meta_path, skops_path = model_path(f"{MODEL_NAME}.json"), model_path(f"{MODEL_NAME}.skops")
-    model = None
-    if meta_path.exists() and skops_path.exists():
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        trained_with = meta["versions"]["scikit-learn"].split(".")[:2]
-        if trained_with == sklearn.__version__.split(".")[:2]:
-            model = _load_skops(skops_path)
-        else:
-            log.warning("model trained with scikit-learn %s, installed %s: retraining in memory",
-                        meta["versions"]["scikit-learn"], sklearn.__version__)
-    if model is None:
-        texts, labels, statuses, _ = load_corpus(training_files())
-        model = fit(texts, labels, statuses)
-    return Tagger(model["features"], model["topic"], model["status"], tuple(dimensions()), tuple(STATUSES))
+    path = model_path(f"{MODEL_NAME}.npz")
+    if path.exists():
+        with np.load(path, allow_pickle=False) as arrays:
+            return tagger_from_arrays({k: arrays[k] for k in arrays.files})
+    log.warning("no shipped model at %s: training one in memory (run `shequ train` to save it)", path)
+    texts, labels, statuses, _ = load_corpus(training_files())
+    return tagger_from_arrays(to_arrays(fit(texts, labels, statuses)))
 
 
 @functools.cache

@@ -180,7 +180,7 @@ def train(out_dir: Path | None, corpus: Path | None, folds: int) -> None:
 
     \b
     Example:
-      shequ train                          # rebuild models/standard_tagger.skops
+      shequ train                          # rebuild models/standard_tagger.npz
       shequ train --corpus my_sentences/ --out my_model/
     """
     from .train import train as run_training

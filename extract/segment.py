@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import marshal
+import os
+import tempfile
 from pathlib import Path
 
 from .resources import corpus_path
@@ -26,16 +29,29 @@ def tokenizer():
 
 @functools.cache
 def _tags() -> dict[str, str]:
+    """word -> jieba dictionary tag, cached in the temp folder as jieba caches its own dictionary."""
     import jieba
 
+    sources = (Path(jieba.__file__).parent / "dict.txt", corpus_path("domain_dict.txt"))
+    stamp = "-".join(str(int(p.stat().st_mtime)) + str(p.stat().st_size) for p in sources)
+    cache = Path(tempfile.gettempdir()) / f"shequ-tags-{stamp}.marshal"
+    try:
+        return marshal.loads(cache.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
     tags: dict[str, str] = {}
-    dict_file = Path(jieba.__file__).parent / "dict.txt"
-    for path in (dict_file, corpus_path("domain_dict.txt")):
+    for path in sources:
         with open(path, encoding="utf-8") as f:
             for line in f:
                 parts = line.split()
                 if len(parts) >= 3 and not parts[0].startswith("#"):
                     tags[parts[0]] = parts[2]
+    try:
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(tags))
+        os.replace(tmp, cache)
+    except OSError:
+        pass
     return tags
 
 

@@ -1,16 +1,18 @@
 """Train the standards tagger from the labelled sentences in `corpora/standards/*.jsonl`.
 
-Two scikit-learn Pipelines over jieba-segmented text (word 1-2-grams + character 1-3-grams,
-TF-IDF, logistic regression): `topic` (which of the 15 dimensions a sentence speaks of,
-multi-label) and `status` (achieved / planned / none). Saved with skops (no pickle code
-execution on load) as `models/standard_tagger.skops`, with `standard_tagger.json` beside it:
-the training data's sha256, the library versions, the labels and the cross-validated metrics.
-Training is deterministic (fixed seed), so a fresh clone rebuilds the same model."""
+One scikit-learn feature extractor over jieba-segmented text (TF-IDF of word 1-2-grams and
+character 1-3-grams) and two logistic-regression models: `topic` (which of the 15 dimensions a
+sentence speaks of, one-vs-rest, multi-label) and `status` (achieved / planned / none).
+
+The model is saved as plain arrays, `models/standard_tagger.npz` (vocabularies, IDF weights,
+coefficients; loaded with allow_pickle=False, so loading can never execute code, and in
+milliseconds), with `standard_tagger.json` beside it: the training data's sha256, the library
+versions, the labels and the cross-validated metrics. Training is deterministic (fixed seed),
+so a fresh clone rebuilds the same model."""
 from __future__ import annotations
 
 import hashlib
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -59,16 +61,18 @@ def prepare(text: str) -> str:
     return " ".join(w for w in segment.cut(text) if w.strip())
 
 
+VECTORIZERS = {
+    "words": dict(token_pattern=r"(?u)[^ ]+", ngram_range=(1, 2), sublinear_tf=True),
+    "chars": dict(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
+}
+
+
 def _features():
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
-    return FeatureUnion([
-        ("words", TfidfVectorizer(token_pattern=r"(?u)[^ ]+", ngram_range=(1, 2), sublinear_tf=True, min_df=2,
-                                  max_features=12000, dtype=np.float32)),
-        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
-                                  max_features=12000, dtype=np.float32)),
-    ])
+    return FeatureUnion([(name, TfidfVectorizer(min_df=2, max_features=12000, dtype=np.float32, **params))
+                         for name, params in VECTORIZERS.items()])
 
 
 def build_pipelines():
@@ -140,23 +144,33 @@ def cross_validate(texts, labels, statuses, folds: int = 5) -> dict:
 def versions() -> dict:
     import jieba
     import sklearn
-    import skops
 
-    return {"scikit-learn": sklearn.__version__, "skops": skops.__version__, "jieba": jieba.__version__,
-            "numpy": np.__version__}
+    return {"scikit-learn": sklearn.__version__, "jieba": jieba.__version__, "numpy": np.__version__}
+
+
+def to_arrays(model: dict) -> dict[str, np.ndarray]:
+    """The fitted model as named arrays (vocabularies in index order, IDF weights, coefficients)."""
+    out: dict[str, np.ndarray] = {}
+    for name, vec in model["features"].transformer_list:
+        out[f"{name}_vocab"] = np.array(sorted(vec.vocabulary_, key=vec.vocabulary_.get))
+        out[f"{name}_idf"] = vec.idf_.astype(np.float64)
+    out["topic_coef"] = np.vstack([est.coef_ for est in model["topic"].estimators_])
+    out["topic_intercept"] = np.hstack([est.intercept_ for est in model["topic"].estimators_])
+    out["status_coef"] = model["status"].coef_
+    out["status_intercept"] = model["status"].intercept_
+    out["status_classes"] = np.array(model["status"].classes_, dtype=str)
+    return out
 
 
 def train(out_dir: Path | None = None, corpus: Path | None = None, folds: int = 5) -> dict:
     """Train, cross-validate and save the model; returns the metadata written beside it."""
-    import skops.io as sio
-
     files = training_files(corpus)
     texts, labels, statuses, sha = load_corpus(files)
     metrics = cross_validate(texts, labels, statuses, folds) if folds > 1 else {}
     model = fit(texts, labels, statuses)
     out_dir = Path(out_dir) if out_dir else model_path("")
     out_dir.mkdir(parents=True, exist_ok=True)
-    sio.dump(model, out_dir / f"{MODEL_NAME}.skops", compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    np.savez_compressed(out_dir / f"{MODEL_NAME}.npz", **to_arrays(model))
     meta = {"model": MODEL_NAME, "seed": SEED, "training_files": [f.name for f in files], "training_sha256": sha,
             "sentences": len(texts), "labels": dimensions(), "statuses": STATUSES, "versions": versions(),
             "cross_validation": metrics}

@@ -1,0 +1,76 @@
+"""The standards tagger: its hand-written TF-IDF equals scikit-learn's, it rebuilds reproducibly,
+and documents get claims and honours with real evidence."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import extract
+from extract import classify
+from extract.train import MODEL_NAME, fit, load_corpus, prepare, to_arrays, training_files
+
+from conftest import SAMPLES
+
+SENTENCES = ["全年投入资金640万元，对3个社区服务用房进行改扩建。", "力争到2025年底，城市社区综合服务设施覆盖率达到100%。",
+             "社区组建志愿服务队12支，开展志愿服务活动150余场。", "存在的问题：部分社区工作经费来源单一。", "XX区ABC社区 网格"]
+
+
+@pytest.fixture(scope="module")
+def trained():
+    texts, labels, statuses, _ = load_corpus(training_files())
+    return fit(texts, labels, statuses)
+
+
+def test_handwritten_tfidf_equals_scikit_learn(trained):
+    tagger = classify.tagger_from_arrays(to_arrays(trained))
+    X = trained["features"].transform([prepare(t) for t in SENTENCES]).toarray()
+    for row, text in enumerate(SENTENCES):
+        mine = np.zeros(X.shape[1])
+        for block in tagger.blocks:
+            for j, v in block.weights(prepare(text)).items():
+                mine[j] = v
+        assert np.allclose(mine, X[row], atol=1e-5)
+    topic, status = tagger.predict(SENTENCES)
+    X_sparse = trained["features"].transform([prepare(t) for t in SENTENCES])
+    assert np.allclose(topic, trained["topic"].predict_proba(X_sparse), atol=1e-5)
+    sk_status = trained["status"].predict_proba(X_sparse)
+    order = [list(trained["status"].classes_).index(s) for s in tagger.statuses]
+    assert np.allclose(status, sk_status[:, order], atol=1e-5)
+
+
+def test_retraining_reproduces_the_shipped_model(trained):
+    shipped = classify.tagger()
+    rebuilt = classify.tagger_from_arrays(to_arrays(trained))
+    for a, b in zip(shipped.predict(SENTENCES), rebuilt.predict(SENTENCES)):
+        assert np.abs(a - b).max() < 0.02
+
+
+def test_sentence_predictions_make_sense():
+    topic, status = classify.tagger().predict(SENTENCES[:3])
+    labels = classify.tagger().labels
+    assert topic[0, labels.index("facilities")] > 0.5 and topic[0, labels.index("funding_guarantee")] > 0.5
+    assert status[1].argmax() == 1  # planned
+    assert topic[2, labels.index("volunteering")] > 0.9 and status[2].argmax() == 0  # achieved
+
+
+def test_document_claims_point_to_real_sentences():
+    result = extract.process(SAMPLES / "09_laonian_fuwu.txt")
+    claims = {(c.standard, c.status): c for c in result.claims}
+    assert ("elderly_care", "achieved") in claims
+    for c in result.claims:
+        assert result.document.text[c.evidence_start:c.evidence_end] == c.evidence
+        assert c.n_sentences >= 1 and 0 < c.score <= 1
+
+
+def test_plan_documents_claim_planned_standards():
+    result = extract.process(SAMPLES / "04_chuangjian_fangan.txt")
+    statuses = [c.status for c in result.claims]
+    assert statuses.count("planned") > statuses.count("achieved")
+
+
+def test_honours():
+    result = extract.process(SAMPLES / "01_jingyan_jiaoliu.txt")
+    titles = {h.title: h for h in result.honours}
+    h = titles["全省和谐社区建设示范城区"]
+    assert h.holder == "青川区" and h.level == "provincial" and h.year == "2020"
+    assert result.document.text[h.start:h.end].startswith("荣获")
