@@ -190,16 +190,18 @@ def apply_priors(document: Document, sents: list[Sentence], status: np.ndarray) 
     planned up in a plan or a 下一步打算 section, achieved up in a report, both claims down in a
     存在的问题 section."""
     dec = _decision()
+    markers = load_toml("standards/taxonomy.toml")["markers"]
     status = status.copy()
     g, k = dec["genre_prior"], dec["section_prior"]
-    if genre_of(document, status) == "plan":
-        status[:, 1] *= g
-        status[:, 0] /= g
-    else:
-        status[:, 0] *= g
-        status[:, 1] /= g
+    plan = genre_of(document, status) == "plan"
     sections = section_of(document)
     for i, s in enumerate(sents):
+        if plan and not re.search(markers["achieved"], s.text):
+            status[i, 1] *= g
+            status[i, 0] /= g
+        elif not plan and not re.search(markers["planned"], s.text):
+            status[i, 0] *= g
+            status[i, 1] /= g
         where = sections.get(s.index, "")
         if where == "problems":
             status[i, :2] /= k
