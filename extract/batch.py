@@ -45,7 +45,7 @@ def process_file(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S) -> Re
     except FileTimeout:
         return Result(Document(source=path, doc_id="", format="", status="error",
                                error=f"time limit exceeded ({time_limit} s per file); see --time-limit"))
-    except Exception as e:  # a bug must cost one row, not the batch
+    except Exception as e:  # a bug must cost one row, not the batch; --debug logs the traceback
         log.debug("failed on %s", path, exc_info=True)
         return Result(Document(source=path, doc_id="", format="", status="error",
                                error=f"internal error ({type(e).__name__}: {' '.join(str(e).split())[:100]})"))

@@ -20,15 +20,6 @@ from .resources import load_toml, model_path
 
 log = logging.getLogger(__name__)
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
 
 class TfidfFeatures:
     """TF-IDF features exactly as scikit-learn's TfidfVectorizer computes them for the trained

@@ -96,19 +96,6 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: in
     ctx.exit(1 if summary.failed else 0)
 
 
-def _safe_process(path: Path, debug: bool):
-    """process(), with any unexpected failure turned into an error row (traceback only with --debug)."""
-    try:
-        return process(path)
-    except Exception as e:
-        if debug:
-            raise
-        from .records import Document, Result
-
-        return Result(document=Document(source=str(path), doc_id="", format="", status="error",
-                                        error=f"internal error ({type(e).__name__}: {e}); rerun with --debug"))
-
-
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
@@ -215,7 +202,9 @@ def evaluate(ctx: click.Context, gold_dir: Path, paths: tuple[Path, ...], per_do
 
     from .evaluate import score
 
-    results = [_safe_process(p, ctx.obj["debug"]) for p in iter_inputs(paths)]
+    from .batch import process_file
+
+    results = [process_file(str(p)) for p in iter_inputs(paths)]
     scores = score(results, gold_dir)
     summary = scores.summary()
     if as_json:
