@@ -39,8 +39,7 @@ def fold_width(text: str) -> str:
 # --- script ------------------------------------------------------------------------------------
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_GLOSS = re.compile(
-    rf"(?<=[\u3400-\u9fff])[(（][a-zü]*[{_TONED}][a-zü{_TONED}]*[)）]")
+_PINYIN_GLOSS = re.compile(rf"[(（][a-zü]*[{_TONED}][a-zü{_TONED}]*[)）]")
 
 
 def strip_pinyin_glosses(text: str) -> str:
