@@ -232,7 +232,8 @@ def claims_of(document: Document) -> list[Claim]:
             s = sents[best]
             out.append(Claim(source=document.source, doc_id=document.doc_id, standard=dim, status=t.statuses[si],
                              score=round(float(score.max()), 3), evidence=s.text, evidence_start=s.start,
-                             evidence_end=s.end, n_sentences=int((status[rows, si] >= 0.5).sum())))
+                             evidence_end=s.end,
+                             n_sentences=max(1, int((status[rows].argmax(axis=1) == si).sum()))))
     out.sort(key=lambda c: (-c.score, c.standard))
     return out
 

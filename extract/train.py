@@ -1,8 +1,11 @@
 """Train the standards tagger from the labelled sentences in `corpora/standards/*.jsonl`.
 
-One scikit-learn feature extractor over jieba-segmented text (TF-IDF of word 1-2-grams and
-character 1-3-grams) and two logistic-regression models: `topic` (which of the 15 dimensions a
-sentence speaks of, one-vs-rest, multi-label) and `status` (achieved / planned / none).
+One scikit-learn feature extractor (TF-IDF of character 1-3-grams of the sentence) and two
+logistic-regression models: `topic` (which of the 15 dimensions a sentence speaks of, one-vs-rest,
+multi-label) and `status` (achieved / planned / none). Adding jieba word 1-2-grams gave the same
+cross-validated scores (topic micro-F1 0.927 against 0.925) and a lower dev-set standards F1 (0.806
+against 0.866), and segmenting every sentence for it cost 0.75 s of the 6.5 s that 60 reports spent
+in `process()` (cProfile), so the tagger reads characters only.
 
 The model is saved as plain arrays, `models/standard_tagger.npz` (vocabularies, IDF weights,
 coefficients; loaded with allow_pickle=False, so loading can never execute code, and in
@@ -17,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 
-from . import segment
 from .resources import corpus_path, load_toml, model_path
 
 SEED = 0
@@ -57,12 +59,11 @@ def load_corpus(files: list[Path]) -> tuple[list[str], list[list[str]], list[str
 
 
 def prepare(text: str) -> str:
-    """Model input: the sentence segmented by jieba, words joined by spaces."""
-    return " ".join(w for w in segment.cut(text) if w.strip())
+    """Model input: the sentence, its whitespace runs folded to one space."""
+    return " ".join(text.split())
 
 
 VECTORIZERS = {
-    "words": dict(token_pattern=r"(?u)[^ ]+", ngram_range=(1, 2), sublinear_tf=True),
     "chars": dict(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
 }
 

@@ -61,16 +61,18 @@ def test_before_after_roles_and_year():
 
 
 def _gold_pairs():
-    for gold in sorted(DATA.glob("figures/*.figures.jsonl")):
-        yield gold.name.split(".")[0]
+    for folder in ("figures", "figures_blind"):
+        for gold in sorted(DATA.glob(f"{folder}/*.figures.jsonl")):
+            yield folder, gold.name.split(".")[0]
 
 
-@pytest.mark.parametrize("stem", list(_gold_pairs()))
-def test_gold_fixture(stem):
-    """Our own trap-filled reports: every gold figure is found with its value and unit; at most one
-    kind disagreement per report, and nothing extra."""
-    gold = [json.loads(l) for l in (DATA / "figures" / f"{stem}.figures.jsonl").read_text("utf-8").splitlines()]
-    doc = extract.process(DATA / "figures" / f"{stem}.txt")
+@pytest.mark.parametrize("folder,stem", list(_gold_pairs()))
+def test_gold_fixture(folder, stem):
+    """Our own trap-filled reports (figures/) and reports annotated blind, without reading the code
+    (figures_blind/): every gold figure is found with its value and unit, nothing extra, and at
+    most two kind disagreements per report."""
+    gold = [json.loads(l) for l in (DATA / folder / f"{stem}.figures.jsonl").read_text("utf-8").splitlines()]
+    doc = extract.process(DATA / folder / f"{stem}.txt")
     got = [(f.quantity, f.unit, round(f.value, 2), f.value_max and round(f.value_max, 2)) for f in doc.figures]
     want = [(g["quantity"], g["unit"], round(g["value"], 2), g["value_max"] and round(g["value_max"], 2)) for g in gold]
     assert sorted(got, key=str) == sorted(want, key=str)
@@ -86,3 +88,11 @@ def test_figure_offsets_point_into_the_text(make_docx):
     for f in result.figures:
         assert text[f.start:f.end] == f.text
         assert f.sentence and f.text in f.sentence and f.rule.endswith(".v1")
+
+
+def test_table_cells_take_their_unit_from_the_header():
+    text = "项目 | 数量（个） | 面积（平方米）\n党员活动室 | 1 | 120\n合计 | 3 | 400\n资金来源 | 金额（万元） | 占比（%）\n区财政 | 180 | 60\n"
+    figs = find_figures(text)
+    got = [(f["quantity"], f["value"], f["unit"], f["counted"]) for f in figs]
+    assert got == [("count", 1, "个", "党员活动室"), ("area", 120, "m2", None), ("count", 3, "个", "合计"),
+                   ("area", 400, "m2", None), ("money", 1800000, "CNY", None), ("percent", 60, "%", None)]

@@ -14,6 +14,7 @@ import re
 from ..records import Document, Figure
 from .context import area_kind, count_kind, counted_noun, entity_of, role_of, subject_of, year_of
 from .scan import Span, find_spans
+from .tables import table_spans
 
 _PLANNED = re.compile(r"力争|确保|争取|计划|拟|将要|目标|要求|到20\d\d年|到年底|要在|要把|各[^，。]{0,6}要")
 
@@ -31,15 +32,20 @@ def _kind(text: str, s: Span, counted: str) -> str:
 def _surface(text: str, s: Span, counted: str) -> str:
     """The figure as written, with the counted noun when it directly follows (52个社区)."""
     surface = text[s.start:s.end]
+    if s.rule.startswith("table."):
+        return surface
     if counted and text.startswith(counted, s.end):
         surface += counted
     return surface
 
 
-def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 0, elided: str = "") -> dict:
+def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 0, elided: str = "",
+             counted: str | None = None) -> dict:
     """All columns of one figure span except provenance. `elided` is the counted noun of the
-    previous count in the sentence, for counts that leave it out (12个村…剩余6个)."""
-    counted = (counted_noun(text, s, s.end) or elided) if s.quantity == "count" else ""
+    previous count in the sentence, for counts that leave it out (12个村…剩余6个); `counted`
+    is given for table cells (the row label)."""
+    if counted is None or s.quantity != "count":
+        counted = (counted_noun(text, s, s.end) or elided) if s.quantity == "count" else ""
     if not sentence_text:  # no sentence given: a window around the figure stands in for it
         sentence_start = max(0, s.start - 60)
         sentence_text = text[sentence_start:s.end + 60]
@@ -55,6 +61,17 @@ def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 
     }
 
 
+def all_spans(text: str) -> list[tuple[Span, str | None]]:
+    """Figures in prose and in table cells, in text order, with the row label of table cells."""
+    prose = [(s, None) for s in find_spans(text)]
+    cells = table_spans(text)
+    if not cells:
+        return prose
+    taken = [(s.start, s.end) for s, _ in prose]
+    cells = [(s, label) for s, label in cells if not any(a < s.end and s.start < b for a, b in taken)]
+    return sorted(prose + cells, key=lambda x: x[0].start)
+
+
 def find_figures(text: str) -> list[dict]:
     """Figures of a plain string, as dicts with the figures.csv columns plus `start`/`end`."""
     from ..normalise import split_sentences
@@ -62,12 +79,13 @@ def find_figures(text: str) -> list[dict]:
     sentences = split_sentences(text, [(0, 1)])
     starts = [x.start for x in sentences]
     out, last, last_sentence = [], {}, None
-    for s in find_spans(text):
+    for s, label in all_spans(text):
         k = max(0, bisect.bisect_right(starts, s.start) - 1)
         sent = sentences[k] if sentences else None
         if sent is not last_sentence:
             last, last_sentence = {}, sent
-        d = describe(text, s, sent.text if sent else text, sent.start if sent else 0, elided=last.get(s.unit, ""))
+        d = describe(text, s, sent.text if sent else text, sent.start if sent else 0, elided=last.get(s.unit, ""),
+                     counted=label)
         if d["counted"]:
             last[s.unit] = d["counted"]
         out.append({**d, "start": s.start, "end": s.start + len(d["text"])})
@@ -80,13 +98,13 @@ def extract_figures(document: Document) -> list[Figure]:
     out = []
     last_counted: dict[str, str] = {}
     last_sentence = None
-    for s in find_spans(text):
+    for s, label in all_spans(text):
         sentence = document.sentence_at(s.start)
         if sentence is not last_sentence:
             last_counted, last_sentence = {}, sentence
         sent_text = sentence.text if sentence else ""
         sent_start = sentence.start if sentence else 0
-        d = describe(text, s, sent_text, sent_start, elided=last_counted.get(s.unit, ""))
+        d = describe(text, s, sent_text, sent_start, elided=last_counted.get(s.unit, ""), counted=label)
         if d["counted"]:
             last_counted[s.unit] = d["counted"]
         out.append(Figure(source=document.source, doc_id=document.doc_id, page=sentence.page if sentence else 1,

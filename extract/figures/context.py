@@ -113,7 +113,20 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
         noun = _noun_phrase_after(item[1:])
         if noun:
             return noun
-    return _noun_phrase_before(text[max(0, s.start - 14):s.start])
+    return _counted_before(text, s.start)
+
+
+_LOCATIVE = ("进", "到", "在", "向", "入", "走进", "深入", "下", "赴", "去")
+
+
+def _counted_before(text: str, start: int) -> str:
+    """The noun right before a count (宣传橱窗42块), unless it is where something went
+    (送戏进社区260余场: the count is of performances, not of communities)."""
+    window = text[max(0, start - 14):start]
+    noun = _noun_phrase_before(window)
+    if noun and (noun.startswith(_LOCATIVE) or window[:window.rfind(noun)].endswith(_LOCATIVE)):
+        return ""
+    return noun
 
 
 def count_kind(unit: str, counted: str, classifier: str) -> str:

@@ -36,14 +36,15 @@ def rules() -> Rules:
     money = d["money"]["units"]
     area = d["area"]["units"]
     cls = d["count"]["classifiers"]
-    infix = f"(?P<infix>{_alt(d['qualifiers']['infix'])})?"
+    # 1200多万元, 180余万条: a qualifier, then possibly the multiplier it stood before
+    infix = f"(?P<infix>{_alt(d['qualifiers']['infix'])})?(?P<mult>[万亿千](?=[^万亿千]))?"
     num = rf"(?:负|(?<![0-9\u4e00-\u9fff%])-)?{NUMERAL}"
     num_range = rf"(?P<num>{num})(?:\((?:含|不含)\))?(?:\s?(?P<sep>{RANGE_SEP})\s?(?P<num2>{NUMERAL}))?"
     sub = _alt(d["money"]["subunits"])
     patterns = {
         "percent.fraction": rf"(?P<den>{NUMERAL})分之(?P<nom>{NUMERAL}|百)",
-        "percent.sign": rf"{num_range}{infix}(?:%|‰)(?:{RANGE_SEP}(?P<num2p>{NUMERAL})(?:%|‰))?",
-        "percent.point": rf"{num_range}{infix}个百分点",
+        "percent.sign": rf"{num_range}(?:%|‰)(?:{RANGE_SEP}(?P<num2p>{NUMERAL})(?:%|‰))?",
+        "percent.point": rf"{num_range}个百分点",
         "percent.cheng": rf"(?P<num>{NUMERAL}|半)成(?P<half>半)?",
         "money": rf"(?:人民币|¥|￥)?{num_range}{infix}(?P<unit>{_alt(money)})"
                  rf"(?:(?P<jiao>{NUMERAL})(?P<jiao_u>{sub}))?(?:(?P<fen>{NUMERAL})分)?(?:钱|人民币|整)?",

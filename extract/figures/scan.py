@@ -108,9 +108,14 @@ def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
             yield m
 
 
+_MULT = {"万": 1e4, "亿": 1e8, "千": 1e3}
+_RATE = re.compile(r"(?:每|人均|户均|平均|均)[^，。；,;]*$")
+
+
 def _to_span(family: str, m: re.Match, r) -> Span | None:
     g = m.group
     infix = r.data["qualifiers"]["infix"].get(m.groupdict().get("infix") or "", "")
+    infix_mult = _MULT.get(m.groupdict().get("mult") or "", 1.0)
     if family == "percent.fraction":
         den, nom = g("den"), g("nom")
         end = m.end()
@@ -126,6 +131,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                     "percent.fraction.v1", _is_chinese(den + nom))
     if family == "percent.sign":
         v, vmax = _range(m, "num", "num2")
+        infix = ""
         if g("num2p"):
             vmax = _num(g("num2p"))
             if vmax <= v:
@@ -135,7 +141,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                     "percent.sign.v1", False)
     if family == "percent.point":
         v, vmax = _range(m, "num", "num2")
-        return Span(m.start(), m.end(), "percent", v, vmax, "%", infix, "percent.point.v1", _is_chinese(g("num")))
+        return Span(m.start(), m.end(), "percent", v, vmax, "%", "", "percent.point.v1", _is_chinese(g("num")))
     if family == "percent.cheng":
         s = g("num")
         v = 5.0 if s == "半" else parse_number(s) * 10
@@ -157,6 +163,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                     _is_chinese(g("num")), "")
     unit = g("unit")
     v, vmax = _range(m, "num", "num2")
+    v, vmax = v * infix_mult, (vmax * infix_mult if vmax is not None else None)
     chinese = _is_chinese(g("num"))
     if family == "money":
         if unit == "块" and not (g("jiao") or g(0).endswith("钱")):
@@ -175,8 +182,8 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         return Span(m.start(), m.end(), "area", round(v * mult, 3), round(vmax * mult, 3) if vmax else None, "m2",
                     infix, "area.range.v1" if vmax else "area.v1", chinese, unit)
     if family == "count":
-        if v != int(v) and v < 1000:  # 2.5个 is not a count of things
-            return None
+        if v != int(v) and v < 1000 and not _RATE.search(m.string[max(0, m.start() - 24):m.start()]):
+            return None  # 2.5个 is not a count of things, unless a rate (每千名老人41.9张, 人均1.3册)
         return Span(m.start(), m.end(), "count", v, vmax, r.classifiers[unit], infix,
                     "count.range.v1" if vmax else "count.v1", chinese, unit)
     return None
@@ -229,6 +236,9 @@ def keep(text: str, s: Span) -> bool:
         return False  # ordinal
     if before.endswith("每"):
         return False  # 每百户, 每3个月: a rate's denominator
+    if text[s.start] in "万亿千百" and not s.approx and not _has_prefix_qualifier(text, s.start) \
+            and (s.end - s.start <= 1 + len(s.classifier) or s.quantity == "money" and text[s.start + 1] in "元"):
+        return False  # 金额（万元）, 千人: a bare multiplier is a unit label, not a number
     if s.quantity == "percent" and re.match(r"[0-9A-Fa-f]", after[:1] or " ") and text[s.end - 1] == "%":
         return False  # a URL escape (%2D), not a percentage
     if before and (before[-1].isascii() and before[-1].isalnum() or before[-1] in "./_%=&?#+") \
@@ -277,7 +287,7 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
         if s.classifier in lex["weak"] and re.match(r"[\u4e00-\u9fff]", first) \
                 and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
             return False
-        if numeral in ("一", "壹") and not _one_is_quantity(text, s.start):
+        if numeral in ("一", "壹") and not _one_is_quantity(text, s.start, s.end):
             return False  # 一支重要力量, 一批: an article
     return True
 
@@ -291,9 +301,17 @@ _ONE_CUES = re.compile(r"(?:至少|最少|不少于|仅|只|只有|每人|每户
                        r"增加|增设|共|共有|合计|选择|确定|选取|有|其中|还有|另有|再)[^，。；,;]{0,2}$")
 
 
-def _one_is_quantity(text: str, start: int) -> bool:
-    """一 + classifier states a quantity after a counting cue (至少有一名, 每人一台, 在建一处)."""
-    return bool(_ONE_CUES.search(text[max(0, start - 8):start]))
+def _one_is_quantity(text: str, start: int, end: int | None = None) -> bool:
+    """一 + classifier states a quantity after a counting cue (至少有一名, 每人一台, 在建一处), or
+    when it closes its clause after the noun it counts (室外活动场地一处。); before a noun it is an
+    article (一支重要力量)."""
+    if _ONE_CUES.search(text[max(0, start - 8):start]):
+        return True
+    return end is not None and (end >= len(text) or text[end] in "，。；、,;:：）)\n")
+
+
+def _has_prefix_qualifier(text: str, start: int) -> bool:
+    return prefix_qualifier(text, start)[0] != ""
 
 
 def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
