@@ -166,8 +166,9 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
             progress(result)
     # cross-document checks, exports and the report cover every document of the folder, also
     # those an earlier run processed
-    auditor = Auditor()
-    for result in store.results(out_dir / "text"):
+    text_dir = out_dir / "text"
+    auditor = Auditor(text_of=lambda doc: text_dir / f"{doc.doc_id}.txt")
+    for result in store.results(text_dir):
         auditor.add(result)
         summary.figures += len(result.figures)
         summary.claims += len(result.claims)
@@ -183,9 +184,9 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
     if options.xlsx:
         export_xlsx(store, out_dir)
     if options.report:
-        report = ReportWriter(out_dir)
+        report = ReportWriter(out_dir, cross)
         for result in store.results(out_dir / "text"):
             report.add(result.document, result.figures, result.claims, result.flags)
-        report.close(cross)
+        report.close()
     store.close()
     return summary

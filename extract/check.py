@@ -300,6 +300,10 @@ def passage_key(sentence: str) -> str:
     return _DIGITS.sub("0", sentence)
 
 
+def _passage_hash(sentence: str) -> int:
+    return int.from_bytes(hashlib.blake2b(passage_key(sentence).encode("utf-8"), digest_size=8).digest(), "big")
+
+
 def repeated_passages(doc: Document, figures: tuple[Figure, ...] = ()) -> list[Flag]:
     """Long passages that stand twice in one report (a sign of pasted template text)."""
     seen: dict[str, int] = {}
@@ -339,7 +343,8 @@ class _DocInfo:
     doc_id: str
     title: str
     measures: list[tuple[tuple, Figure]]
-    passages: dict[str, tuple[int, int, str]]  # masked sentence -> (start, end, text)
+    passages: dict[int, tuple[int, int]]  # hash of a masked long sentence -> (start, end)
+    text_path: str = ""
 
 
 @dataclass
@@ -350,8 +355,10 @@ class Auditor:
     pairs of texts."""
 
     docs: dict[str, _DocInfo] = field(default_factory=dict)
+    text_of: object = None  # doc -> where its text can be read back (a path), so texts are not kept
     _lsh: object = None
     _hashes: dict = field(default_factory=dict)
+    _texts: dict = field(default_factory=dict)
 
     def add(self, result: Result) -> None:
         doc = result.document
@@ -363,8 +370,9 @@ class Auditor:
             self._lsh = LSH()
         title_entity = _title_entity(doc)
         measures = [(k, f) for f in result.figures if (k := measure_of(f, title_entity))]
-        passages = {passage_key(s.text): (s.start, s.end, s.text) for s in doc.sentences if len(s.text) >= 20}
+        passages = {_passage_hash(s.text): (s.start, s.end) for s in doc.sentences if len(s.text) >= 20}
         self.docs[doc.doc_id] = _DocInfo(doc.source, doc.doc_id, doc.title, measures, passages)
+        self._texts[doc.doc_id] = self.text_of(doc) if self.text_of else doc.text
         masked = passage_key(re.sub(r"\s+", "", doc.text))
         if len(masked) < 100:  # too short to call a copy
             return
@@ -411,14 +419,23 @@ class Auditor:
                 shared = [k for k in a.passages if k in b.passages]
                 if not shared:
                     continue
-                longest = sorted(shared, key=len, reverse=True)
                 for me, other in ((a, b), (b, a)):
-                    start, end, text = me.passages[longest[0]]
+                    start, end = max((me.passages[k] for k in shared), key=lambda se: se[1] - se[0])
+                    text = self._sentence(me.doc_id, start, end)
                     out.append(Flag(source=me.source, doc_id=me.doc_id, check="near_duplicate", severity="warning",
                                     message=f"与《{other.title[:30]}》相似度{sim:.0%}，共有{len(shared)}个相同段落"
                                             f"（数字不计），疑似套用同一范文。",
                                     figures="", evidence=text, start=start, end=end))
         return out
+
+    def _sentence(self, doc_id: str, start: int, end: int) -> str:
+        held = self._texts.get(doc_id, "")
+        if isinstance(held, str):
+            return held[start:end]
+        try:
+            return held.read_text(encoding="utf-8")[start:end]
+        except OSError:
+            return ""
 
     def finish(self) -> list[Flag]:
         """All cross-document findings of the run."""

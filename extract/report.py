@@ -141,42 +141,35 @@ def index_page(rows: list[dict], flags_by_check: Counter, funding: list[tuple[st
 
 
 class ReportWriter:
-    """Collects what the report needs while a run streams (no document text: that is read back
-    from `text/<doc_id>.txt`), then writes every page when the run's cross-document flags are known."""
+    """Writes one page per document as results are handed to it (no document is kept in memory,
+    only its row of the index), then the index. `extra_flags` are the run's cross-document
+    findings, shown on the pages of the documents they concern."""
 
-    def __init__(self, out_dir: Path):
-        self.out_dir = Path(out_dir)
-        self.dir = self.out_dir / "report"
+    def __init__(self, out_dir: Path, extra_flags: list[Flag] = ()):
+        self.dir = Path(out_dir) / "report"
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.docs: list[tuple[Document, tuple, tuple, list]] = []
+        self.extra: dict[str, list[Flag]] = defaultdict(list)
+        for fl in extra_flags:
+            self.extra[fl.doc_id].append(fl)
+        self.rows: list[dict] = []
+        self.counts: Counter = Counter()
+        self.funding: list[tuple[str, float]] = []
 
     def add(self, doc: Document, figures, claims, flags) -> None:
-        from dataclasses import replace
+        flags = list(flags) + (self.extra.get(doc.doc_id, []) if doc.status == "ok" else [])
+        page = ""
+        if doc.status == "ok" and doc.text:
+            page = f"doc-{doc.doc_id}.html"
+            (self.dir / page).write_text(document_page(doc, list(figures), list(claims), flags), encoding="utf-8")
+            self.funding.append((doc.title or Path(doc.source).name,
+                                 sum(f.value for f in figures if f.kind == "funding" and f.role != "target")))
+        self.counts.update(fl.check for fl in flags)
+        self.rows.append({"source": doc.source, "title": doc.title, "status": doc.status, "error": doc.error,
+                          "figures": len(figures), "claims": len(claims), "flags": len(flags), "page": page})
 
-        self.docs.append((replace(doc, text="", sentences=()), tuple(figures), tuple(claims), list(flags)))
-
-    def close(self, extra_flags: list[Flag] = ()) -> Path:
-        """Write every document page and the index; returns the index path."""
-        from dataclasses import replace
-
-        extra: dict[str, list[Flag]] = defaultdict(list)
-        for fl in extra_flags:
-            extra[fl.doc_id].append(fl)
-        rows, counts, funding = [], Counter(), []
-        for doc, figures, claims, flags in self.docs:
-            flags = flags + extra.pop(doc.doc_id, []) if doc.status == "ok" else flags
-            page = ""
-            text_path = self.out_dir / "text" / f"{doc.doc_id}.txt"
-            if doc.status == "ok" and text_path.exists():
-                page = f"doc-{doc.doc_id}.html"
-                full = replace(doc, text=text_path.read_text(encoding="utf-8"))
-                (self.dir / page).write_text(document_page(full, list(figures), list(claims), flags), encoding="utf-8")
-                funding.append((doc.title or Path(doc.source).name,
-                                sum(f.value for f in figures if f.kind == "funding" and f.role != "target")))
-            counts.update(fl.check for fl in flags)
-            rows.append({"source": doc.source, "title": doc.title, "status": doc.status, "error": doc.error,
-                         "figures": len(figures), "claims": len(claims), "flags": len(flags), "page": page})
-        funding.sort(key=lambda x: -x[1])
+    def close(self) -> Path:
+        """Write the index; returns its path."""
+        self.funding.sort(key=lambda x: -x[1])
         index = self.dir / "index.html"
-        index.write_text(index_page(rows, counts, funding), encoding="utf-8")
+        index.write_text(index_page(self.rows, self.counts, self.funding), encoding="utf-8")
         return index
