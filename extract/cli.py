@@ -73,7 +73,7 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: in
     Example:
       shequ extract corpora/samples -o outputs/
       shequ extract /data/2024 -o out/ --jobs 8 --xlsx
-      shequ extract /data -o out/ --engine dask --scheduler tcp://10.0.0.5:8786
+      shequ extract /data -o out/ --engine dask --scheduler tcp://scheduler-host:8786
     Exit status: 0 when every file was read, 1 when any failed (all rows are still written).
     """
     from .batch import RunOptions, run
