@@ -11,7 +11,7 @@ import functools
 import hashlib
 import logging
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .records import Document, Figure, Flag, Result

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import statistics
 from dataclasses import dataclass
 
 from .records import RawDocument, Sentence

@@ -5,7 +5,7 @@ Every record that comes from text carries offsets into the document's normalised
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import pytest
 
 import extract
 from extract import classify
-from extract.train import MODEL_NAME, fit, load_corpus, prepare, to_arrays, training_files
+from extract.train import fit, load_corpus, prepare, to_arrays, training_files
 
 from conftest import SAMPLES
 

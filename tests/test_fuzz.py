@@ -2,7 +2,6 @@
 row or a value comes back, never an exception. Bounded run time (examples capped, no deadline)."""
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

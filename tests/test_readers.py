@@ -1,7 +1,6 @@
 """Every reader on files we generate, and the bad inputs a batch must survive."""
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import zipfile
@@ -10,7 +9,7 @@ import pytest
 
 import extract
 from extract import readers
-from extract.errors import LimitExceeded, UnreadableDocument
+from extract.errors import LimitExceeded
 from extract.readers import docx as docx_reader
 
 from conftest import REPORT_LINES, SAMPLES, make_samples

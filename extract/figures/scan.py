@@ -231,7 +231,7 @@ def keep(text: str, s: Span) -> bool:
     lex = _lex()
     before = text[max(0, s.start - 4):s.start]
     after = text[s.end:s.end + 6]
-    numeral_head = text[s.start]
+    text[s.start]
     if before.endswith("第") or before.endswith(("No.", "NO.")):
         return False  # ordinal
     if before.endswith("每"):
