@@ -152,6 +152,9 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
     jobs = options.jobs or os.cpu_count() or 1
     stream = _dask(todo, options.scheduler, options.time_limit) if options.engine == "dask" \
         else _local(todo, jobs, options.time_limit)
+    text_dir = out_dir / "text"
+    auditor = Auditor(text_of=lambda doc: text_dir / f"{doc.doc_id}.txt")
+    processed: set[str] = set()
     for result in stream:
         doc = result.document
         if doc.status == "ok" and doc.doc_id:
@@ -161,23 +164,20 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
                 tmp.write_text(doc.text, encoding="utf-8")
                 os.replace(tmp, text_path)
         store.add(result, stats.get(doc.source))
+        auditor.add(result)
+        processed.add(doc.source)
         summary.processed += 1
         if progress:
             progress(result)
     # cross-document checks, exports and the report cover every document of the folder, also
-    # those an earlier run processed
-    text_dir = out_dir / "text"
-    auditor = Auditor(text_of=lambda doc: text_dir / f"{doc.doc_id}.txt")
-    for result in store.results(text_dir):
+    # those an earlier run processed (read back from the database)
+    for result in store.results(text_dir, exclude=processed):
         auditor.add(result)
-        summary.figures += len(result.figures)
-        summary.claims += len(result.claims)
-        summary.flags += len(result.flags)
-        if result.document.status != "ok":
-            summary.failed.append((result.document.source, result.document.status, result.document.error))
     cross = auditor.finish()
     store.replace_cross_doc_flags(cross)
-    summary.flags += len(cross)
+    summary.figures, summary.claims = store.count("figures"), store.count("standards")
+    summary.flags = store.count("flags")
+    summary.failed = store.failed()
     export_csv(store, out_dir, excel=options.excel)
     if options.jsonl:
         export_jsonl(store, out_dir)

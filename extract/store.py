@@ -119,11 +119,14 @@ class Store:
         order = "source" if table == "documents" else "source, start" if table != "standards" else "source, score DESC"
         yield from self.db.execute(f"SELECT {_q(cols)} FROM {table} ORDER BY {order}")
 
-    def results(self, text_dir: Path):
-        """Rebuild every document's Result (text read back from text/<doc_id>.txt), one at a time."""
+    def results(self, text_dir: Path, exclude: set[str] = frozenset()):
+        """Rebuild every document's Result (text read back from text/<doc_id>.txt), one at a time,
+        except those whose source is in `exclude`."""
         doc_cols = columns(Document)
-        for row in self.db.execute(f"SELECT {_q(doc_cols)}, sentences FROM documents ORDER BY source"):
+        for row in self.db.execute(f"SELECT {_q(doc_cols)}, sentences FROM documents ORDER BY source").fetchall():
             values = dict(zip(doc_cols, row[:-1]))
+            if values["source"] in exclude:
+                continue
             text_path = Path(text_dir) / f"{values['doc_id']}.txt"
             text = text_path.read_text(encoding="utf-8") if values["status"] == "ok" and text_path.exists() else ""
             sentences = tuple(Sentence(i, a, b, p, text[a:b]) for i, (a, b, p) in enumerate(json.loads(row[-1] or "[]")))
@@ -136,6 +139,14 @@ class Store:
                 kids[attr] = tuple(rec(**dict(zip(cols, r))) for r in
                                    self.db.execute(f"SELECT {_q(cols)} FROM {name} WHERE {where}", (doc.source,)))
             yield Result(document=doc, **kids)
+
+    def count(self, table: str) -> int:
+        """Number of rows of a table."""
+        return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def failed(self) -> list[tuple[str, str, str]]:
+        """(source, status, error) of every document that was not read."""
+        return self.db.execute("SELECT source, status, error FROM documents WHERE status != 'ok' ORDER BY source").fetchall()
 
     def cross_doc_flags(self) -> list[Flag]:
         cols = columns(Flag)
