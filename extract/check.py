@@ -383,7 +383,7 @@ class Auditor:
     def cross_doc_conflict(self) -> list[Flag]:
         """The same entity given different values for the same measure in two documents."""
         by_key: dict[tuple, list[tuple[str, Figure]]] = defaultdict(list)
-        for info in self.docs.values():
+        for info in sorted(self.docs.values(), key=lambda d: d.source):  # the same findings in any order of arrival
             for (entity, measure, year), f in info.measures:
                 by_key[(entity, measure)].append((info.doc_id, f))
         out = []
@@ -408,8 +408,8 @@ class Auditor:
         out, done = [], set()
         from .minhash import similarity
 
-        for doc_id, sig in self._hashes.items():
-            for other_id in self._lsh.candidates(sig):
+        for doc_id, sig in sorted(self._hashes.items()):
+            for other_id in sorted(self._lsh.candidates(sig)):
                 pair = tuple(sorted((doc_id, other_id)))
                 if other_id == doc_id or pair in done:
                     continue

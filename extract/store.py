@@ -116,7 +116,8 @@ class Store:
     def rows(self, table: str):
         """Every row of a table as a tuple in `columns()` order, by source then position."""
         cols = columns(TABLES[table])
-        order = "source" if table == "documents" else "source, start" if table != "standards" else "source, score DESC"
+        order = {"documents": "source", "standards": "source, score DESC, standard, status",
+                 "flags": 'source, start, "check", message'}.get(table, "source, start")
         yield from self.db.execute(f"SELECT {_q(cols)} FROM {table} ORDER BY {order}")
 
     def results(self, text_dir: Path, exclude: set[str] = frozenset()):
