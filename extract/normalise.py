@@ -263,7 +263,8 @@ def normalise(raw: RawDocument) -> Normalised:
         lines.extend(l.strip() for l in chunk.split("\n"))
     lines = [remove_cjk_spaces(l) if l != PAGE_BREAK else l for l in remove_furniture(lines)]
     if raw.format == "pdf":
-        lines = join_wrapped_lines(lines)
+        # furniture lines wrapped by the page layout are only recognisable once joined
+        lines = remove_furniture(join_wrapped_lines(lines))
     parts: list[str] = []
     line_pages: list[tuple[int, int]] = []
     page, offset = 1, 0

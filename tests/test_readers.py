@@ -201,3 +201,12 @@ def test_sniff_by_content():
     assert readers.sniff(b"<!DOCTYPE html><html><body>x</body></html>") == "html"
     assert readers.sniff("全区52个社区".encode("gb18030")) == "txt"
     assert readers.sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".doc") == "doc"
+
+
+def test_pdfium_stray_quotes_go_back_into_their_gaps():
+    from extract.readers.pdf import restore_quotes
+
+    assert restore_quotes("工作的需要,按照 理顺关系、多元参 “") == "工作的需要,按照“理顺关系、多元参"
+    assert restore_quotes("文明和谐 的工作思路 ” ,在全区") == "文明和谐”的工作思路 ,在全区"
+    assert restore_quotes("第 4 页") == "第 4 页"  # no stray mark: unchanged
+    assert restore_quotes("甲 乙 丙 “") == "甲 乙 丙 “"  # marks and gaps do not pair up: unchanged

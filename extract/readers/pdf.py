@@ -13,6 +13,28 @@ from ..errors import NoTextLayer, UnreadableDocument
 from ..records import RawDocument
 
 _CID = re.compile(r"\(cid:\d+\)")
+# pdfium emits quotation marks set in another font out of reading order: " “" at the end of the
+# line, with a space left where the mark belongs ("按照 理顺关系、多元参 “").
+_STRAY_QUOTE = re.compile(r" ([“”‘’])(?= |$)")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff，。、；：,]) (?=[\u3400-\u9fff])")
+
+
+def restore_quotes(line: str) -> str:
+    """Put stray quotation marks back into the gaps they left, when marks and gaps pair up."""
+    quotes = _STRAY_QUOTE.findall(line)
+    if not quotes:
+        return line
+    rest = _STRAY_QUOTE.sub("", line)
+    gaps = [m.start() for m in _CJK_GAP.finditer(rest)]
+    if len(gaps) != len(quotes):
+        return line
+    out, last = [], 0
+    for pos, q in zip(gaps, quotes):
+        out.append(rest[last:pos])
+        out.append(q)
+        last = pos + 1
+    out.append(rest[last:])
+    return "".join(out)
 
 
 def _garbage_ratio(text: str) -> float:
@@ -39,7 +61,8 @@ def _read_pdfium(data: bytes) -> list[str]:
         for i in range(len(pdf)):
             page = pdf[i]
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
+            text = textpage.get_text_range()
+            pages.append("\n".join(restore_quotes(l) for l in text.replace("\r\n", "\n").split("\n")))
             textpage.close()
             page.close()
         return pages
