@@ -209,9 +209,10 @@ def below_threshold(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             continue
         same = [h for h in households if h.sentence == a.sentence] or \
                [h for h in households if a.entity and h.entity == a.entity]
-        if not same and _title_entity(doc).endswith("社区"):
+        title_entity = _title_entity(doc)
+        if not same and title_entity.endswith("社区"):
             # a report about one community: its households as the report states them for the whole area
-            area_households = [h for h in households if measure_of(h, _title_entity(doc))]
+            area_households = [h for h in households if measure_of(h, title_entity)]
             if len({h.value for h in area_households}) == 1:
                 same = area_households
         if not same:
@@ -263,9 +264,14 @@ def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
 
 
 def _title_entity(doc: Document) -> str:
+    return _entity_of_title(doc.title)
+
+
+@functools.lru_cache(maxsize=1024)
+def _entity_of_title(title: str) -> str:
     from .figures.context import entity_of
 
-    return entity_of(doc.title, len(doc.title))
+    return entity_of(title, len(title))
 
 
 def internal_conflict(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:

@@ -190,8 +190,7 @@ def train(out_dir: Path | None, corpus: Path | None, folds: int) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--per-doc", is_flag=True, help="Also print the scores of each document.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.pass_context
-def evaluate(ctx: click.Context, gold_dir: Path, paths: tuple[Path, ...], per_doc: bool, as_json: bool) -> None:
+def evaluate(gold_dir: Path, paths: tuple[Path, ...], per_doc: bool, as_json: bool) -> None:
     """Extract PATHS and score figures and standards claims against a gold folder.
 
     \b

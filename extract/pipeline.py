@@ -27,17 +27,20 @@ def read(path: str | Path) -> Document:
     path = Path(path)
     source = str(path)
     try:
+        readers.check_size(path)
         data = path.read_bytes()
+    except ExtractError as e:
+        return Document(source=source, doc_id="", format="", status=e.status, error=str(e))
     except OSError as e:
         return Document(source=source, doc_id="", format="", status="error",
                         error=f"cannot open file: {e.strerror or e}")
     doc_id = doc_id_of(data)
-    fmt = readers.sniff(data, path.suffix.lower()) if data else "empty"
     if not data:
         return Document(source=source, doc_id=doc_id, format=path.suffix.lstrip(".").lower(), status="empty",
                         error="the file is empty (0 bytes)")
+    fmt = readers.sniff(data, path.suffix.lower())
     try:
-        raw = readers.read(path)
+        raw = readers.read(path, data, fmt)
     except ExtractError as e:
         return Document(source=source, doc_id=doc_id, format=fmt, status=e.status, error=str(e))
     except Exception as e:  # a reader bug or a library failing on a strange file: one row, not a crash

@@ -124,7 +124,7 @@ class Store:
         """Rebuild every document's Result (text read back from text/<doc_id>.txt), one at a time,
         except those whose source is in `exclude`."""
         doc_cols = columns(Document)
-        for row in self.db.execute(f"SELECT {_q(doc_cols)}, sentences FROM documents ORDER BY source").fetchall():
+        for row in self.db.execute(f"SELECT {_q(doc_cols)}, sentences FROM documents ORDER BY source"):
             values = dict(zip(doc_cols, row[:-1]))
             if values["source"] in exclude:
                 continue

@@ -72,42 +72,38 @@ def all_spans(text: str) -> list[tuple[Span, str | None]]:
     return sorted(prose + cells, key=lambda x: x[0].start)
 
 
+def _described(text: str, sentence_at):
+    """(span, columns, sentence) for every figure of text; `sentence_at(offset)` gives the
+    sentence holding an offset. A count that leaves its noun out borrows the previous count's in
+    the same sentence (12个村…剩余6个)."""
+    last_counted: dict[str, str] = {}
+    last_sentence = None
+    for s, label in all_spans(text):
+        sentence = sentence_at(s.start)
+        if sentence is not last_sentence:
+            last_counted, last_sentence = {}, sentence
+        d = describe(text, s, sentence.text if sentence else "", sentence.start if sentence else 0,
+                     elided=last_counted.get(s.unit, ""), counted=label)
+        if d["counted"]:
+            last_counted[s.unit] = d["counted"]
+        yield s, d, sentence
+
+
 def find_figures(text: str) -> list[dict]:
     """Figures of a plain string, as dicts with the figures.csv columns plus `start`/`end`."""
     from ..normalise import split_sentences
 
     sentences = split_sentences(text, [(0, 1)])
     starts = [x.start for x in sentences]
-    out, last, last_sentence = [], {}, None
-    for s, label in all_spans(text):
-        k = max(0, bisect.bisect_right(starts, s.start) - 1)
-        sent = sentences[k] if sentences else None
-        if sent is not last_sentence:
-            last, last_sentence = {}, sent
-        d = describe(text, s, sent.text if sent else text, sent.start if sent else 0, elided=last.get(s.unit, ""),
-                     counted=label)
-        if d["counted"]:
-            last[s.unit] = d["counted"]
-        out.append({**d, "start": s.start, "end": s.start + len(d["text"])})
-    return out
+
+    def sentence_at(offset: int):
+        return sentences[max(0, bisect.bisect_right(starts, offset) - 1)] if sentences else None
+
+    return [{**d, "start": s.start, "end": s.start + len(d["text"])} for s, d, _ in _described(text, sentence_at)]
 
 
 def extract_figures(document: Document) -> list[Figure]:
     """Figure records for a normalised document, each pointing at its sentence and page."""
-    text = document.text
-    out = []
-    last_counted: dict[str, str] = {}
-    last_sentence = None
-    for s, label in all_spans(text):
-        sentence = document.sentence_at(s.start)
-        if sentence is not last_sentence:
-            last_counted, last_sentence = {}, sentence
-        sent_text = sentence.text if sentence else ""
-        sent_start = sentence.start if sentence else 0
-        d = describe(text, s, sent_text, sent_start, elided=last_counted.get(s.unit, ""), counted=label)
-        if d["counted"]:
-            last_counted[s.unit] = d["counted"]
-        out.append(Figure(source=document.source, doc_id=document.doc_id, page=sentence.page if sentence else 1,
-                          start=s.start, end=s.start + len(d["text"]) if d["text"] == text[s.start:s.start + len(d["text"])] else s.end,
-                          sentence=sent_text, **d))
-    return out
+    return [Figure(source=document.source, doc_id=document.doc_id, page=sentence.page if sentence else 1,
+                   start=s.start, end=s.start + len(d["text"]), sentence=sentence.text if sentence else "", **d)
+            for s, d, sentence in _described(document.text, document.sentence_at)]

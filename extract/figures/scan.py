@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .. import segment
-from .numbers import CN_CHARS, DIGITS, NotANumber, parse_number
+from .numbers import CN_CHARS, DIGITS, NotANumber, is_chinese_numeral, parse_number
 from .rules import rules
 
 _QUOTES = "“”\"「」『』‘’"
@@ -58,10 +58,6 @@ def _range(m: re.Match, num_group: str, num2_group: str) -> tuple[float, float |
     if b <= a:  # "2-3" style ok; "2019-2020" and phone numbers are not ranges
         raise NotANumber("not a range")
     return a, b
-
-
-def _is_chinese(s: str) -> bool:
-    return not any(ch.isdigit() for ch in s)
 
 
 def candidates(text: str) -> list[Span]:
@@ -128,7 +124,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                     raise
                 nom, end = nom[:-1], end - 1
         return Span(m.start(), end, "percent", round(n / parse_number(den) * 100, 6), None, "%", "",
-                    "percent.fraction.v1", _is_chinese(den + nom))
+                    "percent.fraction.v1", is_chinese_numeral(den + nom))
     if family == "percent.sign":
         v, vmax = _range(m, "num", "num2")
         infix = ""
@@ -141,7 +137,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                     "percent.sign.v1", False)
     if family == "percent.point":
         v, vmax = _range(m, "num", "num2")
-        return Span(m.start(), m.end(), "percent", v, vmax, "%", "", "percent.point.v1", _is_chinese(g("num")))
+        return Span(m.start(), m.end(), "percent", v, vmax, "%", "", "percent.point.v1", is_chinese_numeral(g("num")))
     if family == "percent.cheng":
         s = g("num")
         v = 5.0 if s == "半" else parse_number(s) * 10
@@ -150,7 +146,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
             v += 5.0
         if v > 100:
             return None
-        return Span(m.start(), end, "percent", v, None, "%", "", "percent.cheng.v1", _is_chinese(s))
+        return Span(m.start(), end, "percent", v, None, "%", "", "percent.cheng.v1", is_chinese_numeral(s))
     if family == "percent.slash":
         nom, den = float(g("nom")), float(g("den"))
         if not 0 < nom < den:
@@ -160,11 +156,11 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         return Span(m.start(), m.end(), "money", _num(g("num")), None, "CNY", "", "money.symbol.v1", False)
     if family == "count.people":
         return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, "人", infix, "count.people.v1",
-                    _is_chinese(g("num")), "")
+                    is_chinese_numeral(g("num")), "")
     unit = g("unit")
     v, vmax = _range(m, "num", "num2")
     v, vmax = v * infix_mult, (vmax * infix_mult if vmax is not None else None)
-    chinese = _is_chinese(g("num"))
+    chinese = is_chinese_numeral(g("num"))
     if family == "money":
         if unit == "块" and not (g("jiao") or g(0).endswith("钱")):
             return None  # a classifier (宣传橱窗42块), not money

@@ -68,14 +68,21 @@ def sniff(data: bytes, suffix: str = "") -> str:
     return "binary data"
 
 
-def read(path: Path) -> RawDocument:
-    """Read one file into page texts, choosing the reader by content."""
-    path = Path(path)
-    size = path.stat().st_size
+def check_size(path: Path) -> None:
+    """Refuse a file over MAX_FILE_BYTES before reading it."""
+    size = Path(path).stat().st_size
     if size > MAX_FILE_BYTES:
         raise LimitExceeded(f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit")
-    data = path.read_bytes()
-    fmt = sniff(data, path.suffix.lower())
+
+
+def read(path: Path, data: bytes | None = None, fmt: str | None = None) -> RawDocument:
+    """Read one file into page texts, choosing the reader by content. `data` and `fmt`, when the
+    caller already has them, save reading and sniffing the file again."""
+    path = Path(path)
+    if data is None:
+        check_size(path)
+        data = path.read_bytes()
+    fmt = fmt or sniff(data, path.suffix.lower())
     reader = READERS.get(fmt)
     if reader is None:
         raise UnsupportedFormat(f"unsupported format ({fmt}); shequ reads PDF, DOCX, DOC, RTF, HTML and TXT")
