@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import re
 from dataclasses import dataclass
 
@@ -26,15 +25,33 @@ class TfidfFeatures:
     settings (lowercase; word n-grams of space-separated tokens or character n-grams; sublinear
     tf; idf; l2 norm per block), from a fixed vocabulary. Written out so that using the model does
     not import scikit-learn (1.3 s per process here); tests/test_classify.py checks it against
-    scikit-learn's own transform."""
+    scikit-learn's own transform.
+
+    Character n-grams are computed for a whole batch of texts at once in numpy: each n-gram of up
+    to three characters is packed into one integer (21 bits per code point) and looked up in the
+    sorted packed vocabulary."""
 
     _WHITE = re.compile(r"\s\s+")
+    _BITS = 21  # every Unicode code point fits in 21 bits
 
     def __init__(self, analyzer: str, ngram_range: tuple[int, int], vocab: list[str], idf: np.ndarray,
                  offset: int):
-        self.analyzer, self.ngram_range = analyzer, tuple(ngram_range)
+        self.analyzer, self.ngram_range, self.offset = analyzer, tuple(ngram_range), offset
         self.index = {w: i + offset for i, w in enumerate(vocab)}
-        self.idf = {i + offset: float(v) for i, v in enumerate(idf)}
+        self.idf = np.asarray(idf, dtype=np.float64)
+        if analyzer == "char" and ngram_range[1] * self._BITS <= 64:
+            packed = np.array([self._pack(w) for w in vocab], dtype=np.uint64)
+            order = np.argsort(packed)
+            self._keys, self._cols = packed[order], order.astype(np.int64) + offset
+        else:
+            self._keys = None
+
+    @classmethod
+    def _pack(cls, gram: str) -> int:
+        key = 0
+        for ch in gram:
+            key = (key << cls._BITS) | ord(ch)
+        return key
 
     def _grams(self, text: str) -> list[str]:
         lo, hi = self.ngram_range
@@ -45,15 +62,55 @@ class TfidfFeatures:
         tokens = [t for t in text.split(" ") if t]
         return [" ".join(tokens[i:i + n]) for n in range(lo, hi + 1) for i in range(len(tokens) - n + 1)]
 
+    def _counts(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, count) of the vocabulary n-grams in each text, sorted by row then column."""
+        if self._keys is None:
+            rows, cols = [], []
+            for r, text in enumerate(texts):
+                js = [j for j in map(self.index.get, self._grams(text)) if j is not None]
+                rows += [r] * len(js)
+                cols += js
+            rows_a, cols_a = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        else:
+            points = [np.frombuffer(self._WHITE.sub(" ", t.lower()).encode("utf-32-le"), dtype=np.uint32)
+                      for t in texts]
+            codes = np.concatenate(points).astype(np.uint64) if points else np.zeros(0, np.uint64)
+            row_of = np.repeat(np.arange(len(texts), dtype=np.int64), [len(p) for p in points])
+            keys, key_rows = [], []
+            lo, hi = self.ngram_range
+            for n in range(lo, hi + 1):
+                m = len(codes) - n + 1
+                if m <= 0:
+                    continue
+                k = codes[:m].copy()
+                for j in range(1, n):
+                    k = (k << np.uint64(self._BITS)) | codes[j:j + m]
+                same = row_of[:m] == row_of[n - 1:n - 1 + m]  # n-grams never cross two texts
+                keys.append(k[same])
+                key_rows.append(row_of[:m][same])
+            if not keys:
+                return (np.zeros(0, np.int64),) * 3
+            k, kr = np.concatenate(keys), np.concatenate(key_rows)
+            pos = np.searchsorted(self._keys, k)
+            pos[pos == len(self._keys)] = 0
+            hit = self._keys[pos] == k
+            rows_a, cols_a = kr[hit], self._cols[pos[hit]]
+        width = self.offset + len(self.idf)
+        pairs, counts = np.unique(rows_a * width + cols_a, return_counts=True)
+        return pairs // width, pairs % width, counts
+
+    def transform(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The block's TF-IDF matrix of `texts` as sparse (row, column, value), sorted by row."""
+        rows, cols, counts = self._counts(texts)
+        w = (1.0 + np.log(counts)) * self.idf[cols - self.offset]
+        norm = np.sqrt(np.bincount(rows, weights=w * w, minlength=len(texts)))
+        norm[norm == 0] = 1.0
+        return rows, cols, w / norm[rows]
+
     def weights(self, text: str) -> dict[int, float]:
-        counts: dict[int, int] = {}
-        for g in self._grams(text):
-            j = self.index.get(g)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        w = {j: (1.0 + math.log(c)) * self.idf[j] for j, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
-        return {j: v / norm for j, v in w.items()}
+        """One text's features: {column: value}."""
+        _, cols, vals = self.transform([text])
+        return dict(zip(cols.tolist(), vals.tolist()))
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -84,14 +141,12 @@ class Tagger:
         from .train import prepare
 
         out = np.tile(intercept, (len(texts), 1)).astype(np.float64)
-        for row, text in enumerate(texts):
-            prepared = prepare(text)
-            for block in self.blocks:
-                w = block.weights(prepared)
-                if w:
-                    idx = np.fromiter(w.keys(), dtype=np.int64, count=len(w))
-                    val = np.fromiter(w.values(), dtype=np.float64, count=len(w))
-                    out[row] += val @ coef_t[idx]
+        prepared = [prepare(t) for t in texts]
+        for block in self.blocks:
+            rows, cols, vals = block.transform(prepared)
+            if len(rows):
+                starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+                out[rows[starts]] += np.add.reduceat(coef_t[cols] * vals[:, None], starts, axis=0)
         return out
 
     def predict(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
