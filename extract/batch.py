@@ -13,7 +13,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .records import Document, Result
@@ -55,6 +55,53 @@ def process_file(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S) -> Re
             signal.signal(signal.SIGALRM, old)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back for one file, cheap to pickle: the document row (its text and
+    sentences dropped), the rows of every table (`store.rows_of`), the digest the cross-document
+    checks need, and the text only when the worker did not write it to `text/` itself."""
+
+    document: Document
+    rows: dict
+    digest: object = None  # check.AuditDigest
+    text: str | None = None
+
+
+def write_text(text_dir: str | Path, doc_id: str, text: str) -> None:
+    """`text_dir/<doc_id>.txt`, written atomically and once (identical files share a doc_id)."""
+    path = Path(text_dir) / f"{doc_id}.txt"
+    if not path.exists():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def outcome_of(result: Result, text_dir: str | None = None) -> Outcome:
+    """A file's Outcome; with `text_dir` its text is written there instead of sent back."""
+    from .check import audit_digest
+    from .store import rows_of
+
+    doc = result.document
+    text = None
+    if doc.status == "ok" and doc.doc_id:
+        if text_dir:
+            write_text(text_dir, doc.doc_id, doc.text)
+        else:
+            text = doc.text
+    try:
+        digest = audit_digest(result)
+    except Exception:  # the file keeps its rows; it only drops out of the cross-document checks
+        log.warning("cross-document digest failed on %s", doc.source, exc_info=True)
+        digest = None
+    return Outcome(replace(doc, text="", sentences=()), rows_of(result), digest, text)
+
+
+def process_to_outcome(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S,
+                       text_dir: str | None = None) -> Outcome:
+    """The per-document function every engine runs: process one file, return its Outcome."""
+    return outcome_of(process_file(path, time_limit), text_dir)
+
+
 def _warm_up() -> None:
     """Load the tokenizer and the model once per worker, not once per file."""
     from . import segment
@@ -88,19 +135,19 @@ class RunSummary:
     flags: int = 0
 
 
-def _local(paths: list[str], jobs: int, time_limit: int) -> Iterable[Result]:
+def _local(paths: list[str], jobs: int, time_limit: int, text_dir: str) -> Iterable[Outcome]:
     if not paths:
         return
     if jobs <= 1 or len(paths) <= 1:
         for p in paths:
-            yield process_file(p, time_limit)
+            yield process_to_outcome(p, time_limit, text_dir)
         return
     _warm_up()  # before the fork: workers inherit the tokenizer and the model instead of loading them
     with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
         pending = set()
         it = iter(paths)
         for p in it:  # keep a bounded number of files in flight: memory does not grow with the corpus
-            pending.add(pool.submit(process_file, p, time_limit))
+            pending.add(pool.submit(process_to_outcome, p, time_limit, text_dir))
             if len(pending) >= jobs * 3:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in done:
@@ -111,7 +158,7 @@ def _local(paths: list[str], jobs: int, time_limit: int) -> Iterable[Result]:
                 yield f.result()
 
 
-def _dask(paths: list[str], scheduler: str | None, time_limit: int, batch: int = 256) -> Iterable[Result]:
+def _dask(paths: list[str], scheduler: str | None, time_limit: int, batch: int = 256) -> Iterable[Outcome]:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -119,7 +166,7 @@ def _dask(paths: list[str], scheduler: str | None, time_limit: int, batch: int =
     client = Client(scheduler) if scheduler else Client(processes=False)
     try:
         for i in range(0, len(paths), batch):  # submit in slices so the scheduler's queue stays bounded
-            futures = client.map(process_file, paths[i:i + batch], time_limit=time_limit, pure=False)
+            futures = client.map(process_to_outcome, paths[i:i + batch], time_limit=time_limit, pure=False)
             for fut in as_completed(futures):
                 yield fut.result()
                 fut.release()
@@ -128,7 +175,7 @@ def _dask(paths: list[str], scheduler: str | None, time_limit: int, batch: int =
 
 
 def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
-        progress: Callable[[Result], None] | None = None) -> RunSummary:
+        progress: Callable[[Document], None] | None = None) -> RunSummary:
     """Process `files` into `out_dir` (shequ.sqlite, CSVs, text/, report/)."""
     from .check import Auditor
     from .report import ReportWriter
@@ -150,25 +197,21 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
     todo = [s for s, st in stats.items() if not (options.incremental and st and store.is_current(s, st))]
     summary.skipped = len(files) - len(todo)
     jobs = options.jobs or os.cpu_count() or 1
-    stream = _dask(todo, options.scheduler, options.time_limit) if options.engine == "dask" \
-        else _local(todo, jobs, options.time_limit)
     text_dir = out_dir / "text"
-    auditor = Auditor(text_of=lambda doc: text_dir / f"{doc.doc_id}.txt")
+    stream = _dask(todo, options.scheduler, options.time_limit) if options.engine == "dask" \
+        else _local(todo, jobs, options.time_limit, str(text_dir))
+    auditor = Auditor(text_of=lambda digest: text_dir / f"{digest.doc_id}.txt")
     processed: set[str] = set()
-    for result in stream:
-        doc = result.document
-        if doc.status == "ok" and doc.doc_id:
-            text_path = out_dir / "text" / f"{doc.doc_id}.txt"
-            if not text_path.exists():
-                tmp = text_path.with_name(f".{text_path.name}.tmp")
-                tmp.write_text(doc.text, encoding="utf-8")
-                os.replace(tmp, text_path)
-        store.add(result, stats.get(doc.source))
-        auditor.add(result)
+    for outcome in stream:  # results stream in as workers finish: nothing is kept but the digests
+        doc = outcome.document
+        if outcome.text is not None:  # not written by the worker (a cluster's workers may not see this folder)
+            write_text(text_dir, doc.doc_id, outcome.text)
+        store.add_rows(doc.source, outcome.rows, stats.get(doc.source))
+        auditor.add_digest(outcome.digest)
         processed.add(doc.source)
         summary.processed += 1
         if progress:
-            progress(result)
+            progress(doc)
     # cross-document checks, exports and the report cover every document of the folder, also
     # those an earlier run processed (read back from the database)
     for result in store.results(text_dir, exclude=processed):

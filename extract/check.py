@@ -343,48 +343,67 @@ def check_document(result: Result) -> list[Flag]:
     return out
 
 
-@dataclass
-class _DocInfo:
+@dataclass(frozen=True)
+class AuditDigest:
+    """What the cross-document checks need of one document, computed where the document was
+    processed (in the worker): its comparable measures, the hashes of its long sentences with
+    numbers masked, and its MinHash signature (None when the text is too short to call a copy)."""
+
     source: str
     doc_id: str
     title: str
-    measures: list[tuple[tuple, Figure]]
+    measures: tuple[tuple[tuple, Figure], ...]
     passages: dict[int, tuple[int, int]]  # hash of a masked long sentence -> (start, end)
-    text_path: str = ""
+    signature: object = None  # numpy uint32 array
+
+
+def audit_digest(result: Result) -> AuditDigest | None:
+    """The document's digest for the cross-document checks (None for a document not read)."""
+    doc = result.document
+    if doc.status != "ok":
+        return None
+    from .minhash import signature
+
+    title_entity = _title_entity(doc)
+    measures = tuple((k, f) for f in result.figures if (k := measure_of(f, title_entity)))
+    passages = {_passage_hash(s.text): (s.start, s.end) for s in doc.sentences if len(s.text) >= 20}
+    masked = passage_key(re.sub(r"\s+", "", doc.text))
+    sig = None
+    if len(masked) >= 100:  # shorter is too short to call a copy
+        sig = signature({masked[i:i + SHINGLE].encode("utf-8") for i in range(len(masked) - SHINGLE + 1)})
+    return AuditDigest(doc.source, doc.doc_id, doc.title, measures, passages, sig)
 
 
 @dataclass
 class Auditor:
-    """Collects, document by document, the little that cross-document checks need (measures,
-    MinHash signatures, masked long sentences), then finds conflicts and near-duplicates with
-    MinHash LSH (extract/minhash.py), so a run of thousands of documents never compares all
-    pairs of texts."""
+    """Collects, document by document, the little that cross-document checks need (an
+    AuditDigest), then finds conflicts and near-duplicates with MinHash LSH (extract/minhash.py),
+    so a run of thousands of documents never compares all pairs of texts."""
 
-    docs: dict[str, _DocInfo] = field(default_factory=dict)
-    text_of: object = None  # doc -> where its text can be read back (a path), so texts are not kept
+    docs: dict[str, AuditDigest] = field(default_factory=dict)
+    text_of: object = None  # digest -> where its text can be read back (a path), so texts are not kept
     _lsh: object = None
     _hashes: dict = field(default_factory=dict)
     _texts: dict = field(default_factory=dict)
 
     def add(self, result: Result) -> None:
-        doc = result.document
-        if doc.status != "ok" or doc.doc_id in self.docs:
+        """Add a document's result (its digest is computed here)."""
+        if result.document.doc_id not in self.docs:
+            self.add_digest(audit_digest(result), None if self.text_of else result.document.text)
+
+    def add_digest(self, digest: AuditDigest | None, text: str | None = None) -> None:
+        """Add a digest computed elsewhere; `text` is needed only when there is no `text_of`."""
+        if digest is None or digest.doc_id in self.docs:
             return
-        from .minhash import LSH, signature
+        from .minhash import LSH
 
         if self._lsh is None:
             self._lsh = LSH()
-        title_entity = _title_entity(doc)
-        measures = [(k, f) for f in result.figures if (k := measure_of(f, title_entity))]
-        passages = {_passage_hash(s.text): (s.start, s.end) for s in doc.sentences if len(s.text) >= 20}
-        self.docs[doc.doc_id] = _DocInfo(doc.source, doc.doc_id, doc.title, measures, passages)
-        self._texts[doc.doc_id] = self.text_of(doc) if self.text_of else doc.text
-        masked = passage_key(re.sub(r"\s+", "", doc.text))
-        if len(masked) < 100:  # too short to call a copy
-            return
-        sig = signature({masked[i:i + SHINGLE].encode("utf-8") for i in range(len(masked) - SHINGLE + 1)})
-        self._hashes[doc.doc_id] = sig
-        self._lsh.add(doc.doc_id, sig)
+        self.docs[digest.doc_id] = digest
+        self._texts[digest.doc_id] = text if text is not None else self.text_of(digest) if self.text_of else ""
+        if digest.signature is not None:
+            self._hashes[digest.doc_id] = digest.signature
+            self._lsh.add(digest.doc_id, digest.signature)
 
     def cross_doc_conflict(self) -> list[Flag]:
         """The same entity given different values for the same measure in two documents."""

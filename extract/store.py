@@ -6,6 +6,7 @@ loses at most the files in flight; the next run resumes. The CSV/XLSX/JSONL outp
 from here. The file opens in any SQLite tool (Datasette included)."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -18,6 +19,21 @@ from .records import Claim, Document, Figure, Flag, Honour, Result, Sentence, co
 TABLES = {"documents": Document, "figures": Figure, "standards": Claim, "honours": Honour, "flags": Flag}
 _CHILDREN = {"figures": "figures", "standards": "claims", "honours": "honours", "flags": "flags"}
 SCHEMA_VERSION = 1
+# the columns `rows_of` fills, per table (documents also keep their sentence offsets)
+_ROW_COLUMNS = {name: columns(rec) + (["sentences"] if rec is Document else []) for name, rec in TABLES.items()}
+_DOC_ID = _ROW_COLUMNS["documents"].index("doc_id")
+
+
+def rows_of(result: Result) -> dict[str, list[tuple]]:
+    """One file's records as rows of each table, ready to insert: plain tuples, cheap to send from
+    a worker process to the one that writes the database."""
+    doc = result.document
+    sentences = json.dumps([[s.start, s.end, s.page] for s in doc.sentences])
+    rows = {"documents": [tuple(getattr(doc, c) for c in _ROW_COLUMNS["documents"][:-1]) + (sentences,)]}
+    for name, attr in _CHILDREN.items():
+        cols = _ROW_COLUMNS[name]
+        rows[name] = [tuple(getattr(rec, c) for c in cols) for rec in getattr(result, attr)]
+    return rows
 
 
 def _q(cols) -> str:
@@ -78,22 +94,29 @@ class Store:
 
     def add(self, result: Result, stat: os.stat_result | None) -> None:
         """Store one file's records in one transaction, replacing what an earlier run stored."""
-        doc = result.document
+        self.add_rows(result.document.source, rows_of(result), stat)
+
+    def add_rows(self, source: str, rows: dict[str, list[tuple]], stat: os.stat_result | None) -> None:
+        """Store one file's rows (`rows_of`, possibly computed in a worker) in one transaction."""
         self.db.execute("BEGIN")
         try:
-            self._delete(doc.source)
-            self._insert("documents", doc, extra={"sentences": json.dumps(
-                [[s.start, s.end, s.page] for s in doc.sentences])})
-            for name, attr in _CHILDREN.items():
-                for rec in getattr(result, attr):
-                    self._insert(name, rec)
+            self._delete(source)
+            for name, table_rows in rows.items():
+                if table_rows:
+                    self.db.executemany(self._inserts[name], table_rows)
             if stat is not None:
+                doc_id = rows["documents"][0][_DOC_ID] if rows.get("documents") else ""
                 self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?)",
-                                (doc.source, stat.st_size, stat.st_mtime_ns, doc.doc_id, __version__))
+                                (source, stat.st_size, stat.st_mtime_ns, doc_id, __version__))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+
+    @functools.cached_property
+    def _inserts(self) -> dict[str, str]:
+        return {name: f"INSERT INTO {name} ({_q(cols)}) VALUES ({','.join('?' * len(cols))})"
+                for name, cols in _ROW_COLUMNS.items()}
 
     def _insert(self, table: str, rec, extra: dict | None = None) -> None:
         cols = columns(type(rec))
