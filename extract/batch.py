@@ -135,27 +135,77 @@ class RunSummary:
     flags: int = 0
 
 
-def _local(paths: list[str], jobs: int, time_limit: int, text_dir: str) -> Iterable[Outcome]:
+class _Workers:
+    """The run's local worker processes, forked once (after the tokenizer and the model are loaded,
+    so workers share them) and kept for both stages that spread: the documents, then the report
+    pages. With one job everything runs in this process."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def start(self, warm: bool) -> ProcessPoolExecutor | None:
+        if self.pool is None and self.jobs > 1:
+            if warm:
+                _warm_up()
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_warm_up if warm else None)
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def _local(workers: _Workers, paths: list[str], time_limit: int, text_dir: str) -> Iterable[Outcome]:
     if not paths:
         return
-    if jobs <= 1 or len(paths) <= 1:
+    if workers.jobs <= 1 or len(paths) <= 1:
         for p in paths:
             yield process_to_outcome(p, time_limit, text_dir)
         return
-    _warm_up()  # before the fork: workers inherit the tokenizer and the model instead of loading them
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_warm_up) as pool:
-        pending = set()
-        it = iter(paths)
-        for p in it:  # keep a bounded number of files in flight: memory does not grow with the corpus
-            pending.add(pool.submit(process_to_outcome, p, time_limit, text_dir))
-            if len(pending) >= jobs * 3:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for f in done:
-                    yield f.result()
-        while pending:
+    pool = workers.start(warm=True)
+    pending = set()
+    for p in paths:  # keep a bounded number of files in flight: memory does not grow with the corpus
+        pending.add(pool.submit(process_to_outcome, p, time_limit, text_dir))
+        if len(pending) >= workers.jobs * 3:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in done:
                 yield f.result()
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for f in done:
+            yield f.result()
+
+
+def report_pages(db_path: str, out_dir: str, sources: list[str], extra_flags: list) -> list[dict]:
+    """Write the report pages of `sources` from the run's database; their index entries, in order."""
+    from .report import ReportWriter
+    from .store import Store
+
+    store = Store(db_path, readonly=True)
+    try:
+        writer = ReportWriter(Path(out_dir), extra_flags)
+        return [writer.page(r.document, r.figures, r.claims, r.flags)
+                for r in store.results(Path(out_dir) / "text", only=sources)]
+    finally:
+        store.close()
+
+
+def _report_entries(workers: _Workers, store, out_dir: Path, cross: list) -> Callable[[], list[dict]]:
+    """Start writing the report pages, in the workers when there are enough documents; returns
+    the function that waits for their index entries (the exports run meanwhile)."""
+    sources = store.sources()
+    pool = workers.start(warm=False) if len(sources) >= 4 * workers.jobs else None
+    if pool is None:
+        return lambda: report_pages(str(store.path), str(out_dir), sources, cross)
+    size = -(-len(sources) // (workers.jobs * 4))
+    futures = []
+    for i in range(0, len(sources), size):
+        chunk = sources[i:i + size]
+        mine = set(chunk)
+        futures.append(pool.submit(report_pages, str(store.path), str(out_dir), chunk,
+                                   [f for f in cross if f.source in mine]))
+    return lambda: [e for f in futures for e in f.result()]
 
 
 def _dask(paths: list[str], scheduler: str | None, time_limit: int, batch: int = 256) -> Iterable[Outcome]:
@@ -177,10 +227,7 @@ def _dask(paths: list[str], scheduler: str | None, time_limit: int, batch: int =
 def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
         progress: Callable[[Document], None] | None = None) -> RunSummary:
     """Process `files` into `out_dir` (shequ.sqlite, CSVs, text/, report/)."""
-    from .check import Auditor
-    from .report import ReportWriter
     from .store import Store
-    from .writers import export_csv, export_jsonl, export_xlsx
 
     options = options or RunOptions()
     out_dir = Path(out_dir)
@@ -197,9 +244,23 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
     todo = [s for s, st in stats.items() if not (options.incremental and st and store.is_current(s, st))]
     summary.skipped = len(files) - len(todo)
     jobs = options.jobs or os.cpu_count() or 1
+    workers = _Workers(jobs if options.engine == "local" else 1)
+    try:
+        _run(todo, out_dir, options, store, stats, workers, summary, progress)
+    finally:
+        workers.close()
+        store.close()
+    return summary
+
+
+def _run(todo, out_dir, options, store, stats, workers, summary, progress) -> None:
+    from .check import Auditor
+    from .report import ReportWriter
+    from .writers import export_csv, export_jsonl, export_xlsx
+
     text_dir = out_dir / "text"
     stream = _dask(todo, options.scheduler, options.time_limit) if options.engine == "dask" \
-        else _local(todo, jobs, options.time_limit, str(text_dir))
+        else _local(workers, todo, options.time_limit, str(text_dir))
     auditor = Auditor(text_of=lambda digest: text_dir / f"{digest.doc_id}.txt")
     processed: set[str] = set()
     for outcome in stream:  # results stream in as workers finish: nothing is kept but the digests
@@ -218,6 +279,7 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
         auditor.add(result)
     cross = auditor.finish()
     store.replace_cross_doc_flags(cross)
+    entries = _report_entries(workers, store, out_dir, cross) if options.report else None
     summary.figures, summary.claims = store.count("figures"), store.count("standards")
     summary.flags = store.count("flags")
     summary.failed = store.failed()
@@ -226,10 +288,8 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
         export_jsonl(store, out_dir)
     if options.xlsx:
         export_xlsx(store, out_dir)
-    if options.report:
-        report = ReportWriter(out_dir, cross)
-        for result in store.results(out_dir / "text"):
-            report.add(result.document, result.figures, result.claims, result.flags)
+    if entries is not None:
+        report = ReportWriter(out_dir)
+        for entry in entries():
+            report.add_entry(entry)
         report.close()
-    store.close()
-    return summary

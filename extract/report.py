@@ -155,17 +155,30 @@ class ReportWriter:
         self.counts: Counter = Counter()
         self.funding: list[tuple[str, float]] = []
 
-    def add(self, doc: Document, figures, claims, flags) -> None:
+    def page(self, doc: Document, figures, claims, flags) -> dict:
+        """Write the document's page; return its entry for the index (`add_entry`). Pages are
+        independent of each other, so worker processes can write them side by side."""
         flags = list(flags) + (self.extra.get(doc.doc_id, []) if doc.status == "ok" else [])
-        page = ""
+        page, funding = "", None
         if doc.status == "ok" and doc.text:
             page = f"doc-{doc.doc_id}.html"
             (self.dir / page).write_text(document_page(doc, list(figures), list(claims), flags), encoding="utf-8")
-            self.funding.append((doc.title or Path(doc.source).name,
-                                 sum(f.value for f in figures if f.kind == "funding" and f.role != "target")))
-        self.counts.update(fl.check for fl in flags)
-        self.rows.append({"source": doc.source, "title": doc.title, "status": doc.status, "error": doc.error,
-                          "figures": len(figures), "claims": len(claims), "flags": len(flags), "page": page})
+            funding = (doc.title or Path(doc.source).name,
+                       sum(f.value for f in figures if f.kind == "funding" and f.role != "target"))
+        return {"row": {"source": doc.source, "title": doc.title, "status": doc.status, "error": doc.error,
+                        "figures": len(figures), "claims": len(claims), "flags": len(flags), "page": page},
+                "checks": [fl.check for fl in flags], "funding": funding}
+
+    def add_entry(self, entry: dict) -> None:
+        """Take a page's entry into the index."""
+        self.rows.append(entry["row"])
+        self.counts.update(entry["checks"])
+        if entry["funding"] is not None:
+            self.funding.append(entry["funding"])
+
+    def add(self, doc: Document, figures, claims, flags) -> None:
+        """Write the document's page and take it into the index."""
+        self.add_entry(self.page(doc, figures, claims, flags))
 
     def close(self) -> Path:
         """Write the index; returns its path."""

@@ -53,8 +53,11 @@ def _sql_type(t) -> str:
 class Store:
     """SQLite store of one output folder."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, readonly: bool = False):
         self.path = Path(path)
+        if readonly:  # a worker reading what the run's own process wrote
+            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            return
         self.db = sqlite3.connect(self.path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -143,11 +146,18 @@ class Store:
                  "flags": 'source, start, "check", message'}.get(table, "source, start")
         yield from self.db.execute(f"SELECT {_q(cols)} FROM {table} ORDER BY {order}")
 
-    def results(self, text_dir: Path, exclude: set[str] = frozenset()):
+    def sources(self) -> list[str]:
+        """Every document's source, in order."""
+        return [s for (s,) in self.db.execute("SELECT source FROM documents ORDER BY source")]
+
+    def results(self, text_dir: Path, exclude: set[str] = frozenset(), only: list[str] | None = None):
         """Rebuild every document's Result (text read back from text/<doc_id>.txt), one at a time,
-        except those whose source is in `exclude`."""
+        except those whose source is in `exclude`; with `only`, just those sources, in that order."""
         doc_cols = columns(Document)
-        for row in self.db.execute(f"SELECT {_q(doc_cols)}, sentences FROM documents ORDER BY source"):
+        select = f"SELECT {_q(doc_cols)}, sentences FROM documents"
+        rows = self.db.execute(f"{select} ORDER BY source") if only is None else \
+            (r for s in only for r in self.db.execute(f"{select} WHERE source=?", (s,)))
+        for row in rows:
             values = dict(zip(doc_cols, row[:-1]))
             if values["source"] in exclude:
                 continue
