@@ -65,6 +65,19 @@ def test_parallel_run_gives_the_same_tables(tmp_path):
         assert (tmp_path / "one" / f"{table}.csv").read_text() == (tmp_path / "two" / f"{table}.csv").read_text()
 
 
+def test_report_pages_written_by_workers_equal_those_written_in_process(tmp_path):
+    folder = _folder(tmp_path, 10)  # enough documents for the pages to be spread over the workers
+    (folder / "r0_copy.txt").write_text((folder / "r0.txt").read_text(encoding="utf-8") * 3, encoding="utf-8")
+    for jobs in (1, 2):
+        run(iter_inputs((folder,)), tmp_path / f"j{jobs}", RunOptions(jobs=jobs))
+    one, two = (sorted((tmp_path / f"j{j}" / "report").iterdir()) for j in (1, 2))
+    assert [p.name for p in one] == [p.name for p in two] and len(one) == 11 + 1
+    for a, b in zip(one, two):
+        assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
+    index = (tmp_path / "j2" / "report" / "index.html").read_text(encoding="utf-8")
+    assert index.count("<a href='doc-") == 11
+
+
 def test_killed_run_resumes(tmp_path):
     folder = _folder(tmp_path, 40)
     out = tmp_path / "out"
