@@ -8,15 +8,28 @@ import functools
 import logging
 import marshal
 import os
-import tempfile
+from array import array
 from pathlib import Path
 
 from .resources import corpus_path
 
+# Bumped when the layout of the dictionary cache changes.
+_CACHE_FORMAT = 1
 
-@functools.cache
-def tokenizer():
-    """The private tokenizer, initialised once with the domain dictionary."""
+
+def _cache_dir() -> Path:
+    """The user's cache folder for shequ (not the shared temp folder: nobody else writes there)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "shequ"
+
+
+def _sources() -> tuple[Path, Path]:
+    import jieba
+
+    return Path(jieba.__file__).parent / "dict.txt", corpus_path("domain_dict.txt")
+
+
+def _build() -> tuple[dict[str, int], int, dict[str, str]]:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -24,35 +37,61 @@ def tokenizer():
     tk.initialize()
     with corpus_path("domain_dict.txt").open("rb") as f:
         tk.load_userdict(f)
-    return tk
-
-
-@functools.cache
-def _tags() -> dict[str, str]:
-    """word -> jieba dictionary tag, cached in the temp folder as jieba caches its own dictionary."""
-    import jieba
-
-    sources = (Path(jieba.__file__).parent / "dict.txt", corpus_path("domain_dict.txt"))
-    stamp = "-".join(str(int(p.stat().st_mtime)) + str(p.stat().st_size) for p in sources)
-    cache = Path(tempfile.gettempdir()) / f"shequ-tags-{stamp}.marshal"
-    try:
-        return marshal.loads(cache.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
     tags: dict[str, str] = {}
-    for path in sources:
+    for path in _sources():
         with open(path, encoding="utf-8") as f:
             for line in f:
                 parts = line.split()
                 if len(parts) >= 3 and not parts[0].startswith("#"):
                     tags[parts[0]] = parts[2]
+    return tk.FREQ, tk.total, tags
+
+
+@functools.cache
+def _dictionary() -> tuple[dict[str, int], int, dict[str, str]]:
+    """(word or word prefix -> frequency, total frequency, word -> tag): jieba's dictionary with
+    the domain dictionary added, and every word's dictionary tag.
+
+    Built once from the dictionaries (~2 s) and cached in the user's cache folder as a few long
+    strings and an integer array (marshal, which cannot run code): rebuilding the dicts from those
+    takes ~0.3 s, against ~1 s for jieba's own cache plus a tag table."""
+    stamp = "-".join(f"{int(p.stat().st_mtime)}.{p.stat().st_size}" for p in _sources())
+    cache = _cache_dir() / f"dictionary-{_CACHE_FORMAT}-{stamp}.marshal"
     try:
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(tags))
-        os.replace(tmp, cache)
-    except OSError:
+        keys, freqs, total, words, tags = marshal.loads(cache.read_bytes())
+        return dict(zip(keys.split("\n"), array("q", freqs))), total, dict(zip(words.split("\n"), tags.split("\n")))
+    except (OSError, ValueError, EOFError, TypeError):
         pass
-    return tags
+    freq, total, tag_of = _build()
+    if not any("\n" in w for w in freq):
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            for old in cache.parent.glob("dictionary-*.marshal"):  # earlier dictionaries' caches
+                old.unlink(missing_ok=True)
+            tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(("\n".join(freq), array("q", freq.values()).tobytes(), total,
+                                           "\n".join(tag_of), "\n".join(tag_of.values()))))
+            os.replace(tmp, cache)
+        except OSError:  # a read-only home: no cache, the next process builds again
+            pass
+    return freq, total, tag_of
+
+
+@functools.cache
+def tokenizer():
+    """The private tokenizer, holding jieba's dictionary and the domain dictionary."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total, _ = _dictionary()
+    tk.initialized = True
+    return tk
+
+
+def _tags() -> dict[str, str]:
+    """word -> jieba dictionary tag."""
+    return _dictionary()[2]
 
 
 def cut(text: str) -> list[str]:
