@@ -1,7 +1,9 @@
 """DOCX: paragraphs and tables in document order (python-docx's `doc.paragraphs` skips tables).
 
-The zip is checked before python-docx opens it: a file whose parts decompress past
-`MAX_UNCOMPRESSED` (a zip bomb) is refused without inflating it."""
+Only the main document part is parsed (with python-docx's own XML parser, which resolves no
+entities): opening the whole package with `docx.Document` parses styles, numbering, settings and
+every other part, and cost 11 ms a file against 1 ms. The zip is checked first: a file whose
+parts decompress past `MAX_UNCOMPRESSED` (a zip bomb) is refused without inflating it."""
 from __future__ import annotations
 
 import io
@@ -44,17 +46,39 @@ def _pages_from_app_xml(zf: zipfile.ZipFile) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_OFFICE_DOCUMENT = re.compile(rb"<Relationship\b[^>]*>")
+
+
+def main_part(zf: zipfile.ZipFile) -> str:
+    """The zip member holding the document body, from the package relationships."""
+    try:
+        rels = zf.read("_rels/.rels")
+    except KeyError:
+        raise UnreadableDocument("damaged DOCX (the package has no _rels/.rels)") from None
+    for tag in _OFFICE_DOCUMENT.findall(rels):
+        kind, target = re.search(rb'Type="([^"]*)"', tag), re.search(rb'Target="([^"]*)"', tag)
+        if kind and target and kind.group(1).endswith(b"/officeDocument"):
+            return target.group(1).decode("utf-8", "replace").lstrip("/")
+    raise UnreadableDocument("damaged DOCX (the package names no main document)")
+
+
 def read(path: Path, data: bytes) -> RawDocument:
     """Body text of a DOCX: one line per paragraph, one line per table row (cells joined by ` | `)."""
-    import docx
+    from docx.oxml import parse_xml
 
     zf = check_zip(data)
+    name = main_part(zf)
     try:
-        document = docx.Document(io.BytesIO(data))
+        root = parse_xml(zf.read(name))
+    except KeyError:
+        raise UnreadableDocument(f"damaged DOCX (its main document {name} is missing)") from None
     except Exception as e:
         raise UnreadableDocument(f"damaged DOCX ({type(e).__name__}: {str(e)[:80]})") from None
+    body = root.find(_W + "body")
+    if root.tag != _W + "document" or body is None:
+        raise UnreadableDocument(f"not a Word document (its main part {name} holds no document body)")
     lines: list[str] = []
-    for block in document.element.body.iterchildren():
+    for block in body.iterchildren():
         if block.tag == _W + "p":
             lines.append("".join(t.text or "" for t in block.iter(_W + "t")))
         elif block.tag == _W + "tbl":
