@@ -53,12 +53,17 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
 def is_traditional(text: str, threshold: float = 0.03) -> bool:
     """True when more than `threshold` of the CJK characters change under Traditional->Simplified."""
-    sample = "".join(ch for ch in text[:20000] if "\u4e00" <= ch <= "\u9fff")
+    sample = _NOT_CJK.sub("", text[:20000])
     if not sample:
         return False
     converted = _t2s().convert(sample)
+    if converted == sample:
+        return False
     if len(converted) != len(sample):
         return True
     changed = sum(a != b for a, b in zip(sample, converted))
@@ -103,16 +108,18 @@ _WIDE_GAP = re.compile(f"(?<=[{_CJK}])[ \t]{{2,}}(?=\\S)|(?<=\\S)[ \t]{{2,}}(?=[
 
 @dataclass(frozen=True)
 class FurnitureRules:
-    drop_line: tuple[re.Pattern, ...]
-    cut_tail: tuple[re.Pattern, ...]
-    fragment_start: tuple[re.Pattern, ...]
+    """Each rule list compiled into one pattern (alternatives), to be fullmatched against a line."""
+
+    drop_line: re.Pattern
+    cut_tail: re.Pattern
+    fragment_start: re.Pattern
 
 
 @functools.cache
 def furniture_rules() -> FurnitureRules:
     """The site-furniture rules of `corpora/furniture.toml`, compiled once."""
     data = load_toml("furniture.toml")
-    comp = lambda ps: tuple(re.compile(p) for p in ps)  # noqa: E731
+    comp = lambda ps: re.compile("|".join(f"(?:{p})" for p in ps) or "(?!)")  # noqa: E731
     return FurnitureRules(comp(data["drop_line"]["patterns"]), comp(data["cut_tail"]["patterns"]),
                           comp(data["preview_fragments"]["start_markers"]))
 
@@ -120,7 +127,7 @@ def furniture_rules() -> FurnitureRules:
 def is_furniture(line: str) -> bool:
     """True for a line that is site furniture (not report text)."""
     s = line.strip()
-    return any(p.fullmatch(s) for p in furniture_rules().drop_line)
+    return furniture_rules().drop_line.fullmatch(s) is not None
 
 
 _FRAGMENT_MARK = re.compile(r"(\d{1,3})、")
@@ -135,7 +142,7 @@ def remove_furniture(lines: list[str]) -> list[str]:
     cut = len(lines)
     half = content[len(content) // 2] if content else 0
     for i in content:
-        if i >= half and any(p.fullmatch(lines[i].strip()) for p in rules.cut_tail):
+        if i >= half and rules.cut_tail.fullmatch(lines[i].strip()):
             cut = i
             break
     out: list[str] = []
@@ -152,7 +159,7 @@ def remove_furniture(lines: list[str]) -> list[str]:
         if not s:
             out.append("")
             continue
-        if any(p.fullmatch(s) for p in rules.fragment_start):
+        if rules.fragment_start.fullmatch(s):
             in_fragments, expected, first_fragment = True, 1, len(out)
             continue
         if is_furniture(s):
