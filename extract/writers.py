@@ -5,18 +5,30 @@ from __future__ import annotations
 import csv
 import json
 import os
+from dataclasses import fields
 from pathlib import Path
 
 from .records import columns
 from .store import TABLES, Store
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return format(value, ".12g") if value != int(value) or abs(value) >= 1e15 else str(int(value))
-    return str(value)
+def _number(value: float) -> str:
+    """A float as people write it: 1200, not 1200.0; 61.9, not 61.900000000000006."""
+    return format(value, ".12g") if value != int(value) or abs(value) >= 1e15 else str(int(value))
+
+
+def _csv_rows(rows, rec):
+    """Rows as csv.writer should write them: the csv module writes None as an empty cell and
+    ints and strings as they are; only the float columns need `_number`."""
+    types = {f.name: str(f.type) for f in fields(rec)}
+    floats = [i for i, c in enumerate(columns(rec)) if "float" in types[c]]
+    for row in rows:
+        if floats:
+            row = list(row)
+            for i in floats:
+                if isinstance(row[i], float):
+                    row[i] = _number(row[i])
+        yield row
 
 
 def _atomic(path: Path):
@@ -33,8 +45,7 @@ def export_csv(store: Store, out_dir: Path, excel: bool = False) -> list[Path]:
         with tmp.open("w", encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(columns(rec))
-            for row in store.rows(table):
-                w.writerow([_cell(v) for v in row])
+            w.writerows(_csv_rows(store.rows(table), rec))
         commit()
         written.append(path)
     return written
