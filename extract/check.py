@@ -433,6 +433,7 @@ class Auditor:
         out, done = [], set()
         from .minhash import similarity
 
+        text_of = functools.lru_cache(maxsize=64)(self._text)  # a document is in many pairs: read it once
         for doc_id, sig in sorted(self._hashes.items()):
             for other_id in sorted(self._lsh.candidates(sig)):
                 pair = tuple(sorted((doc_id, other_id)))
@@ -446,19 +447,19 @@ class Auditor:
                     continue
                 for me, other in ((a, b), (b, a)):
                     start, end = max((me.passages[k] for k in shared), key=lambda se: se[1] - se[0])
-                    text = self._sentence(me.doc_id, start, end)
+                    text = text_of(me.doc_id)[start:end]
                     out.append(Flag(source=me.source, doc_id=me.doc_id, check="near_duplicate", severity="warning",
                                     message=f"与《{other.title[:30]}》相似度{sim:.0%}，共有{len(shared)}个相同段落"
                                             f"（数字不计），疑似套用同一范文。",
                                     figures="", evidence=text, start=start, end=end))
         return out
 
-    def _sentence(self, doc_id: str, start: int, end: int) -> str:
+    def _text(self, doc_id: str) -> str:
         held = self._texts.get(doc_id, "")
         if isinstance(held, str):
-            return held[start:end]
+            return held
         try:
-            return held.read_text(encoding="utf-8")[start:end]
+            return held.read_text(encoding="utf-8")
         except OSError:
             return ""
 

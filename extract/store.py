@@ -121,20 +121,13 @@ class Store:
         return {name: f"INSERT INTO {name} ({_q(cols)}) VALUES ({','.join('?' * len(cols))})"
                 for name, cols in _ROW_COLUMNS.items()}
 
-    def _insert(self, table: str, rec, extra: dict | None = None) -> None:
-        cols = columns(type(rec))
-        values = [getattr(rec, c) for c in cols]
-        if extra:
-            cols = cols + list(extra)
-            values += list(extra.values())
-        self.db.execute(f"INSERT INTO {table} ({_q(cols)}) VALUES ({','.join('?' * len(cols))})", values)
-
     def replace_cross_doc_flags(self, flags: list[Flag]) -> None:
         """The cross-document findings of this run replace those of the last one."""
+        cols = _ROW_COLUMNS["flags"]
         self.db.execute("BEGIN")
         self.db.execute("DELETE FROM flags WHERE cross_doc=1")
-        for f in flags:
-            self._insert("flags", f, extra={"cross_doc": 1})
+        self.db.executemany(f"INSERT INTO flags ({_q(cols + ['cross_doc'])}) VALUES ({','.join('?' * (len(cols) + 1))})",
+                            [tuple(getattr(f, c) for c in cols) + (1,) for f in flags])
         self.db.execute("COMMIT")
 
     # --- reading -----------------------------------------------------------------------------
