@@ -362,7 +362,7 @@ def audit_digest(result: Result) -> AuditDigest | None:
     doc = result.document
     if doc.status != "ok":
         return None
-    from .minhash import signature
+    from .minhash import shingle_fingerprints, signature
 
     title_entity = _title_entity(doc)
     measures = tuple((k, f) for f in result.figures if (k := measure_of(f, title_entity)))
@@ -370,7 +370,7 @@ def audit_digest(result: Result) -> AuditDigest | None:
     masked = passage_key(re.sub(r"\s+", "", doc.text))
     sig = None
     if len(masked) >= 100:  # shorter is too short to call a copy
-        sig = signature({masked[i:i + SHINGLE].encode("utf-8") for i in range(len(masked) - SHINGLE + 1)})
+        sig = signature(shingle_fingerprints(masked, SHINGLE))
     return AuditDigest(doc.source, doc.doc_id, doc.title, measures, passages, sig)
 
 

@@ -1,12 +1,11 @@
 """MinHash signatures and LSH banding for near-duplicate documents, in numpy.
 
-A signature is the minimum, over a document's shingles, of NUM_PERM multiply-shift hashes of
-each shingle's CRC32; documents whose signatures agree on all rows of at least one band are
+A signature is the minimum, over a document's shingles (its runs of SHINGLE characters), of
+NUM_PERM multiply-shift hashes of each shingle's 32-bit fingerprint; documents whose signatures agree on all rows of at least one band are
 candidates, so a run of thousands of documents never compares all pairs. With 16 bands of 4
 rows the candidate threshold is about (1/16)^(1/4) = 0.5 Jaccard similarity."""
 from __future__ import annotations
 
-import zlib
 from collections import defaultdict
 
 import numpy as np
@@ -18,9 +17,26 @@ _A = _RNG.integers(1, 2**63, NUM_PERM, dtype=np.uint64) | np.uint64(1)
 _B = _RNG.integers(0, 2**63, NUM_PERM, dtype=np.uint64)
 
 
-def signature(shingles: set[bytes]) -> np.ndarray:
-    """The MinHash signature (NUM_PERM uint32 values) of a set of shingles."""
-    x = np.fromiter((zlib.crc32(s) for s in shingles), dtype=np.uint64, count=len(shingles))
+_BASE = np.uint64(0x100000001B3)  # the FNV prime, as the base of a polynomial hash of code points
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: 64-bit polynomial -> 32-bit fingerprint
+
+
+def shingle_fingerprints(text: str, size: int) -> np.ndarray:
+    """The distinct 32-bit fingerprints of every run of `size` characters of `text`."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    m = len(codes) - size + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    h = codes[:m].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, size):
+            h = h * _BASE + codes[j:j + m]
+        return np.unique((h * _MIX) >> np.uint64(32))
+
+
+def signature(fingerprints: np.ndarray) -> np.ndarray:
+    """The MinHash signature (NUM_PERM uint32 values) of a set of 32-bit shingle fingerprints."""
+    x = np.asarray(fingerprints, dtype=np.uint64)
     with np.errstate(over="ignore"):
         h = (x[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
     return h.min(axis=0).astype(np.uint32)

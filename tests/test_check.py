@@ -93,3 +93,24 @@ def test_a_failing_check_never_costs_the_others(tmp_path, monkeypatch):
 
     monkeypatch.setattr(check, "DOCUMENT_CHECKS", (broken, check.sum_mismatch))
     assert [f.check for f in check_document(r)] == ["sum_mismatch"]
+
+
+def test_minhash_estimates_jaccard_similarity():
+    import random
+
+    from extract.minhash import LSH, shingle_fingerprints, signature, similarity
+
+    rng = random.Random(7)
+    chars = [chr(0x4E00 + i) for i in range(3000)]
+    base = "".join(rng.choice(chars) for _ in range(3000))
+    fresh = "".join(rng.choice(chars) for _ in range(3000))
+    half = base[:1500] + fresh[:1500]
+    a, b, c, d = (shingle_fingerprints(t, 5) for t in (base, half, fresh, base))
+    true = len(set(a.tolist()) & set(b.tolist())) / len(set(a.tolist()) | set(b.tolist()))
+    assert len(a) == 2996 and 0.3 < true < 0.36
+    assert abs(similarity(signature(a), signature(b)) - true) < 0.15
+    assert similarity(signature(a), signature(d)) == 1.0
+    assert similarity(signature(a), signature(c)) < 0.1
+    lsh = LSH()
+    lsh.add("base", signature(a))
+    assert lsh.candidates(signature(d)) == {"base"} and lsh.candidates(signature(c)) == set()
