@@ -227,7 +227,6 @@ def keep(text: str, s: Span) -> bool:
     lex = _lex()
     before = text[max(0, s.start - 4):s.start]
     after = text[s.end:s.end + 6]
-    text[s.start]
     if before.endswith("第") or before.endswith(("No.", "NO.")):
         return False  # ordinal
     if before.endswith("每"):
@@ -240,14 +239,14 @@ def keep(text: str, s: Span) -> bool:
     if before and (before[-1].isascii() and before[-1].isalnum() or before[-1] in "./_%=&?#+") \
             and not re.search(r"(?:^|[^A-Za-z])[Xx*]{2,}$", before):
         return False  # part of a code, phone number, version or date (X592, 0371-6523…)
-    if any(before.endswith(v) for v in lex["vague_before"]) and s.chinese:
+    if s.chinese and before.endswith(lex["vague_before"]):
         return False  # 几十支, 数千株
     if s.quantity == "money" and after[:1] and after[0] in lex["not_after_yuan"] and text[s.end - 1] == "元":
         return False  # 元旦, 一元化
     if s.quantity == "count":
-        if any(after.startswith(d) for d in lex["duration"]) and s.unit in {"个", "次", "届", "期", "批"}:
+        if s.unit in {"个", "次", "届", "期", "批"} and after.startswith(lex["duration"]):
             return False  # 两个月, 6个工作日
-        if any(after.startswith(w) for w in lex["not_after"].get(s.classifier, ())):
+        if after.startswith(lex["not_after"].get(s.classifier, ())):
             return False  # 个人, 部门, 名单 …: the classifier is part of a word
         if s.unit == "次" and re.search(r"每[年月周天日季]?[^\d，。,]{0,2}$", text[max(0, s.start - 4):s.start]):
             return False  # 每月一次: a frequency
@@ -275,7 +274,7 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
     if _in_short_quote(text, s.start, s.end):
         return False  # “三个落实”
     if s.quantity == "count":
-        if any(after.startswith(h) for h in lex["slogan_heads"]) or after.startswith(("“", "\"", "好")):
+        if after.startswith(lex["slogan_heads"]) or after.startswith(("“", "\"", "好")):
             return False  # 三个落实, 八个不出社区, 三个“三分之一”, 一支好班子
         if s.classifier in lex["never"]:
             return False  # 十八届三中全会, 二期工程: ordinals
