@@ -37,12 +37,15 @@ def restore_quotes(line: str) -> str:
     return "".join(out)
 
 
+_MEANINGLESS = re.compile("[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0e-\x1f]+")
+
+
 def _garbage_ratio(text: str) -> float:
     """Share of characters that carry no meaning: (cid:NN) runs, private-use and control characters."""
     if not text.strip():
         return 1.0
     cid_chars = sum(len(m) for m in _CID.findall(text))
-    bad = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or (ord(ch) < 32 and ch not in "\r\n\t\f"))
+    bad = sum(len(m) for m in _MEANINGLESS.findall(text))
     return (cid_chars + bad) / len(text)
 
 
