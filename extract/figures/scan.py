@@ -309,6 +309,12 @@ def _has_prefix_qualifier(text: str, start: int) -> bool:
     return prefix_qualifier(text, start)[0] != ""
 
 
+@functools.cache
+def _longest_first(kind: str) -> tuple[str, ...]:
+    """The prefix or suffix qualifiers, longest first."""
+    return tuple(sorted(rules().data["qualifiers"][kind], key=len, reverse=True))
+
+
 def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
     """(approx code, new start) for a qualifier written before the figure (约, 不少于, 至少有 …)."""
     window = text[max(0, start - 6):start]
@@ -316,7 +322,7 @@ def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
     if not m:
         return "", start
     word = m.group(0)
-    for w in sorted(rules().data["qualifiers"]["prefix"], key=len, reverse=True):
+    for w in _longest_first("prefix"):
         if word.startswith(w):
             code = rules().data["qualifiers"]["prefix"][w]
             if w == "上" and not re.match(r"[百千万]", text[start:start + 1]):
@@ -330,7 +336,7 @@ def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
 def suffix_qualifier(text: str, end: int) -> tuple[str, int]:
     """(approx code, new end) for a qualifier written after the figure (以上, 左右 …)."""
     suffix = rules().data["qualifiers"]["suffix"]
-    for w in sorted(suffix, key=len, reverse=True):
+    for w in _longest_first("suffix"):
         if text.startswith(w, end):
             if w in ("多", "余") and text[end + 1:end + 2] and text[end + 1] in "个名人":
                 continue
