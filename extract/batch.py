@@ -107,7 +107,7 @@ def _warm_up() -> None:
     from . import segment
     from .classify import tagger
 
-    segment.tokenizer()
+    segment.load()
     tagger()
 
 

@@ -1,5 +1,6 @@
-"""Segmentation: the cached dictionary is jieba's dictionary plus the domain dictionary, word for
-word, and a cache that is damaged or stale is rebuilt, never trusted."""
+"""Segmentation: the dictionary, loaded one first character at a time from its cache, is jieba's
+dictionary plus the domain dictionary, entry for entry; texts cut with it are cut as jieba cuts
+them; and a damaged cache is rebuilt, never trusted."""
 from __future__ import annotations
 
 import jieba
@@ -8,39 +9,51 @@ import pytest
 from extract import segment
 from extract.resources import corpus_path
 
-SENTENCE = "全区新建社区党群服务中心12个，居家养老服务站覆盖率达到百分之八十。"
+TEXTS = ["全区新建社区党群服务中心12个，居家养老服务站覆盖率达到百分之八十。",
+         "投入资金640万元，对3个社区养老服务中心进行改扩建", "XX区ABC社区网格员"]
 
 
 @pytest.fixture()
 def cache_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    segment._dictionary.cache_clear()
-    segment.tokenizer.cache_clear()
+    for f in (segment.dictionary, segment._tokenizer, segment.cut_cached):
+        f.cache_clear()
     yield tmp_path / "shequ"
-    segment._dictionary.cache_clear()
-    segment.tokenizer.cache_clear()
+    for f in (segment.dictionary, segment._tokenizer, segment.cut_cached):
+        f.cache_clear()
 
 
-def test_cached_dictionary_equals_jieba_with_the_domain_dictionary(cache_home):
-    built = segment._dictionary()
-    [cache] = cache_home.glob("dictionary-*.marshal")
-    segment._dictionary.cache_clear()
-    loaded = segment._dictionary()
-    assert loaded[0] == built[0] and loaded[1] == built[1] and loaded[2] == built[2]
-
-    reference = jieba.Tokenizer()
-    reference.initialize()
+@pytest.fixture(scope="module")
+def reference():
+    tk = jieba.Tokenizer()
+    tk.initialize()
     with corpus_path("domain_dict.txt").open("rb") as f:
-        reference.load_userdict(f)
-    assert loaded[0] == reference.FREQ and loaded[1] == reference.total
-    assert segment.tokenizer().lcut(SENTENCE, HMM=False) == reference.lcut(SENTENCE, HMM=False)
-    assert segment.pos("社区") == "n" and segment.pos("社区养老服务中心") == "n"
+        tk.load_userdict(f)
+    return tk
+
+
+def test_lazily_loaded_dictionary_cuts_as_jieba_does(cache_home, reference):
+    built = segment.dictionary()  # the first call builds the cache
+    assert list(cache_home.glob("dictionary-*.marshal"))
+    segment.dictionary.cache_clear()
+    segment._tokenizer.cache_clear()
+    loaded = segment.dictionary()
+    assert loaded is not built and loaded.freq == {}  # nothing loaded before a text needs it
+    for text in TEXTS:
+        assert segment.cut(text) == reference.lcut(text, HMM=False)
+    assert 0 < len(loaded.freq) < len(reference.FREQ)
+    assert segment.pos("社区") == "n" and segment.pos("社区养老服务中心") == "n" and segment.pos("网格员x") == ""
+
+    loaded.load_all()
+    assert loaded.freq == reference.FREQ and loaded.total == reference.total
+    assert len(loaded.tags) > 300_000
 
 
 def test_damaged_cache_is_rebuilt(cache_home):
-    segment._dictionary()
+    segment.dictionary()
     [cache] = cache_home.glob("dictionary-*.marshal")
     cache.write_bytes(b"\x00not a marshal dump")
-    segment._dictionary.cache_clear()
-    assert segment._dictionary()[0]["社区"] > 0
+    segment.dictionary.cache_clear()
+    segment.dictionary().need("社区")
+    assert segment.dictionary().freq["社区"] > 0
     assert cache.read_bytes()[:4] != b"\x00not"
