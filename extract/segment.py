@@ -8,6 +8,7 @@ import functools
 import logging
 import marshal
 import os
+import sys
 from array import array
 from pathlib import Path
 
@@ -23,15 +24,29 @@ def _cache_dir() -> Path:
     return Path(base) / "shequ"
 
 
-def _sources() -> tuple[Path, Path]:
+def import_jieba():
+    """jieba, imported without pkg_resources: jieba._compat imports it (~0.06 s, and a deprecation
+    warning on recent setuptools) only to open jieba's own files, and falls back to opening them
+    by path when the import fails."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        sys.modules["pkg_resources"] = None  # `import pkg_resources` raises ImportError
+        try:
+            import jieba  # noqa: F401
+        finally:
+            del sys.modules["pkg_resources"]
     import jieba
 
+    return jieba
+
+
+def _sources() -> tuple[Path, Path]:
+    jieba = import_jieba()
     return Path(jieba.__file__).parent / "dict.txt", corpus_path("domain_dict.txt")
 
 
 def _build() -> tuple[dict[str, int], int, dict[str, str]]:
     """jieba's prefix dictionary with the domain words added, its total, and every word's tag."""
-    import jieba
+    jieba = import_jieba()
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
@@ -126,7 +141,7 @@ def dictionary() -> Dictionary:
 @functools.cache
 def _tokenizer():
     """The private tokenizer; it reads `dictionary().freq`, which `cut` fills before each text."""
-    import jieba
+    jieba = import_jieba()
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
