@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""Scaling of the Dask engine from 1 to 2 local worker processes on the benchmark corpus.
+"""Scaling of the Dask engine from 1 to 2 worker processes on the benchmark corpus.
 
     python bench/dask_scaling.py --docs 120
 
-Starts a dask.distributed LocalCluster with 1, then 2 single-threaded worker processes, and
-times `extract.batch.run(..., engine="dask")` on the same generated corpus."""
+Starts a Dask scheduler and single-threaded workers as separate processes (`dask scheduler`,
+`dask worker`), as on a real cluster, then times `extract.batch.run(..., engine="dask")` on the
+same generated corpus with 1, then 2 workers. It also prints the client's CPU time per document
+(database writes, cross-document checks, exports, and its side of Dask's traffic): with a worker's
+CPU time per document, that says how many workers one client can feed."""
 from __future__ import annotations
 
 import argparse
+import os
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,13 +28,22 @@ from run import make_corpus  # noqa: E402
 from extract.batch import RunOptions, run  # noqa: E402
 from extract.cli import iter_inputs  # noqa: E402
 
+DASK = str(Path(sys.executable).with_name("dask"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=120)
     a = ap.parse_args()
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
+    quiet = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
@@ -36,14 +51,28 @@ def main() -> None:
         files = iter_inputs((corpus,))
         times = {}
         for workers in (1, 2):
-            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                              dashboard_address=None) as cluster, Client(cluster) as client:
-                client.run(lambda: __import__("extract.batch").batch._warm_up())  # load models before timing
-                start = time.perf_counter()
-                run(files, Path(tmp) / f"out{workers}", RunOptions(engine="dask", scheduler=cluster.scheduler_address,
+            address = f"tcp://127.0.0.1:{_free_port()}"
+            scheduler = subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port",
+                                          address.rsplit(":", 1)[1], "--no-dashboard"], **quiet)
+            worker = subprocess.Popen([DASK, "worker", address, "--nworkers", str(workers), "--nthreads", "1",
+                                       "--no-dashboard"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                      **quiet)
+            try:
+                with Client(address, timeout=60) as client:
+                    client.wait_for_workers(workers, timeout=60)
+                    client.run(lambda: __import__("extract.batch").batch._warm_up())  # load models before timing
+                start, cpu = time.perf_counter(), time.process_time()
+                run(files, Path(tmp) / f"out{workers}", RunOptions(engine="dask", scheduler=address,
                                                                    report=False, incremental=False))
                 times[workers] = time.perf_counter() - start
-            print(f"{workers} worker(s): {times[workers]:.2f} s  {a.docs / times[workers]:.1f} docs/s")
+                client_cpu = time.process_time() - cpu
+            finally:
+                worker.terminate()
+                scheduler.terminate()
+                worker.wait()
+                scheduler.wait()
+            print(f"{workers} worker(s): {times[workers]:.2f} s  {a.docs / times[workers]:.1f} docs/s  "
+                  f"client CPU {client_cpu / a.docs * 1000:.1f} ms per document")
         print(f"docs={a.docs} dask_1_worker_s={times[1]:.2f} dask_2_workers_s={times[2]:.2f} "
               f"speedup={times[1] / times[2]:.2f}")
 

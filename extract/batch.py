@@ -7,6 +7,7 @@ tables and writes the report. Every file gets a row; none can stall the batch: e
 a time limit (and the readers' size and decompression limits)."""
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import signal
@@ -208,18 +209,36 @@ def _report_entries(workers: _Workers, store, out_dir: Path, cross: list) -> Cal
     return lambda: [e for f in futures for e in f.result()]
 
 
-def _dask(paths: list[str], scheduler: str | None, time_limit: int, batch: int = 256) -> Iterable[Outcome]:
+def process_files(paths: list[str], time_limit: int | None = DEFAULT_TIME_LIMIT_S) -> list[Outcome]:
+    """`process_to_outcome` for several files: one cluster task, so the scheduler's and the
+    client's cost per task is shared by the files."""
+    return [process_to_outcome(p, time_limit) for p in paths]
+
+
+DASK_FILES_PER_TASK = 8  # files per cluster task
+DASK_MIN_IN_FLIGHT = 32  # tasks kept in flight: at least this many, and 4 per worker
+
+
+def _dask(paths: list[str], scheduler: str | None, time_limit: int) -> Iterable[Outcome]:
     try:
         from distributed import Client, as_completed
     except ImportError:
         raise RuntimeError("--engine dask needs dask.distributed: pip install 'shequ[dask]'") from None
     client = Client(scheduler) if scheduler else Client(processes=False)
     try:
-        for i in range(0, len(paths), batch):  # submit in slices so the scheduler's queue stays bounded
-            futures = client.map(process_to_outcome, paths[i:i + batch], time_limit=time_limit, pure=False)
-            for fut in as_completed(futures):
-                yield fut.result()
-                fut.release()
+        size = DASK_FILES_PER_TASK
+        tasks = iter([paths[j:j + size] for j in range(0, len(paths), size)])
+        # a bounded number of tasks in flight, topped up as they finish: the scheduler's queue and
+        # the client's memory stay small however many files there are, and no worker waits for a slice
+        in_flight = max(DASK_MIN_IN_FLIGHT, 4 * len(client.scheduler_info().get("workers", {})))
+        pending = as_completed([client.submit(process_files, t, time_limit, pure=False)
+                                for t in itertools.islice(tasks, in_flight)])
+        for fut in pending:
+            yield from fut.result()
+            fut.release()
+            task = next(tasks, None)
+            if task is not None:
+                pending.add(client.submit(process_files, task, time_limit, pure=False))
     finally:
         client.close()
 

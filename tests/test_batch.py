@@ -134,13 +134,16 @@ def test_xlsx_jsonl_and_excel_csv(tmp_path):
     assert sum(1 for _ in wb["figures"].iter_rows()) == 10
 
 
-def test_dask_engine_on_a_local_cluster(tmp_path):
+def test_dask_engine_on_a_local_cluster(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
-    folder = _folder(tmp_path)
+    folder = _folder(tmp_path, 9)
+    # 5 tasks of at most 2 files, at most 4 in flight: the client tops up the queue as tasks finish
+    monkeypatch.setattr(batch, "DASK_FILES_PER_TASK", 2)
+    monkeypatch.setattr(batch, "DASK_MIN_IN_FLIGHT", 1)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster:
         summary = _run(folder, tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address)
-    assert summary.processed == 3 and not summary.failed
+    assert summary.processed == 9 and not summary.failed
     _run(folder, tmp_path / "local", jobs=1)
     assert (tmp_path / "dask" / "figures.csv").read_text() == (tmp_path / "local" / "figures.csv").read_text()
 
