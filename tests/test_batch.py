@@ -79,7 +79,8 @@ def test_report_pages_written_by_workers_equal_those_written_in_process(tmp_path
 
 
 def test_killed_run_resumes(tmp_path):
-    folder = _folder(tmp_path, 40)
+    n = 400  # enough that the run is still storing documents when it is killed
+    folder = _folder(tmp_path, n)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "extract", "extract", str(folder), "-o", str(out), "-j", "1", "--no-report"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -94,16 +95,16 @@ def test_killed_run_resumes(tmp_path):
                 done = 0
             if done >= 3:
                 break
-        time.sleep(0.05)
+        time.sleep(0.01)
     if proc.poll() is not None:
         pytest.skip("the run finished before it could be killed")
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     kept = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
-    assert 3 <= kept < 40
+    assert 3 <= kept < n
     resumed = _run(folder, out, jobs=1)
-    assert resumed.processed == 40 - kept and resumed.skipped == kept
-    assert len(_rows(out / "documents.csv")) == 40
+    assert resumed.processed == n - kept and resumed.skipped == kept
+    assert len(_rows(out / "documents.csv")) == n
 
 
 def test_time_limit_gives_an_error_row(tmp_path, monkeypatch):
