@@ -298,7 +298,7 @@ def internal_conflict(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
 # --- copied passages ------------------------------------------------------------------------------
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-SHINGLE = 5
+SHINGLE = load_toml("thresholds.toml")["near_duplicate"]["shingle_chars"]
 
 
 def passage_key(sentence: str) -> str:
@@ -428,30 +428,36 @@ class Auditor:
         return out
 
     def near_duplicate(self) -> list[Flag]:
-        """Pairs of documents sharing long passages (template reuse), with the similarity and the
-        shared passages, found by MinHash LSH over 5-character shingles with numbers masked."""
-        out, done = [], set()
+        """Documents sharing long passages (template reuse), found by MinHash LSH over shingles with
+        numbers masked. Each document is flagged with its most similar partners only (with the
+        similarity and the longest shared passage); the first flag says how many documents of the
+        run share its passages, so a template used a thousand times gives a few flags per report,
+        not a thousand."""
         from .minhash import similarity
 
+        settings = load_toml("thresholds.toml")["near_duplicate"]
+        keep, checked = settings["flags_per_document"], settings["candidates_checked"]
         text_of = functools.lru_cache(maxsize=64)(self._text)  # a document is in many pairs: read it once
+        out = []
         for doc_id, sig in sorted(self._hashes.items()):
-            for other_id in sorted(self._lsh.candidates(sig)):
-                pair = tuple(sorted((doc_id, other_id)))
-                if other_id == doc_id or pair in done:
-                    continue
-                done.add(pair)
-                sim = similarity(sig, self._hashes[other_id])
-                a, b = self.docs[pair[0]], self.docs[pair[1]]
-                shared = [k for k in a.passages if k in b.passages]
-                if not shared:
-                    continue
-                for me, other in ((a, b), (b, a)):
-                    start, end = max((me.passages[k] for k in shared), key=lambda se: se[1] - se[0])
-                    text = text_of(me.doc_id)[start:end]
-                    out.append(Flag(source=me.source, doc_id=me.doc_id, check="near_duplicate", severity="warning",
-                                    message=f"与《{other.title[:30]}》相似度{sim:.0%}，共有{len(shared)}个相同段落"
-                                            f"（数字不计），疑似套用同一范文。",
-                                    figures="", evidence=text, start=start, end=end))
+            me = self.docs[doc_id]
+            partners = []
+            candidates = sorted(self._lsh.candidates(sig) - {doc_id})
+            for other_id in candidates[:checked]:
+                other = self.docs[other_id]
+                shared = [k for k in me.passages if k in other.passages]
+                if shared:
+                    partners.append((-similarity(sig, self._hashes[other_id]), other.source, other, shared))
+            partners.sort(key=lambda p: p[:2])
+            for rank, (neg_sim, _, other, shared) in enumerate(partners[:keep]):
+                start, end = max((me.passages[k] for k in shared), key=lambda se: se[1] - se[0])
+                at_least = "至少" if len(candidates) > checked else ""
+                more = f"本报告与{at_least}{len(partners)}份报告雷同，此为相似度最高的{keep}份之一。" \
+                    if rank == 0 and len(partners) > keep else ""
+                out.append(Flag(source=me.source, doc_id=me.doc_id, check="near_duplicate", severity="warning",
+                                message=f"与《{other.title[:30]}》相似度{-neg_sim:.0%}，共有{len(shared)}个相同段落"
+                                        f"（数字不计），疑似套用同一范文。{more}",
+                                figures="", evidence=text_of(me.doc_id)[start:end], start=start, end=end))
         return out
 
     def _text(self, doc_id: str) -> str:

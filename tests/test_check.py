@@ -79,6 +79,23 @@ def test_cross_doc_conflict_and_near_duplicate(tmp_path):
     assert {f.doc_id for f in dups} == {a.document.doc_id, b.document.doc_id}
 
 
+def test_a_template_shared_by_many_reports_gives_each_a_few_flags(tmp_path):
+    body = ("近年来，我们坚持以党建引领社区治理，把服务居民作为社区工作的出发点和落脚点，推动社区建设不断取得新成效。"
+            "一是健全组织体系，推动社区党组织全覆盖，形成了上下联动、齐抓共管的工作格局。"
+            "二是完善服务阵地，整合各类资源建设综合服务中心，为居民提供一站式便民服务。")
+    auditor = Auditor()
+    for i in range(8):
+        auditor.add(_flags(tmp_path, f"第{i}街道社区建设总结\n{body}\n投入经费{100 + i}万元。\n", f"r{i}.txt"))
+    dups = [f for f in auditor.finish() if f.check == "near_duplicate"]
+    by_doc: dict[str, list] = {}
+    for f in dups:
+        by_doc.setdefault(f.source, []).append(f)
+    assert len(by_doc) == 8 and all(len(fs) == 3 for fs in by_doc.values())
+    for fs in by_doc.values():
+        assert "本报告与7份报告雷同" in fs[0].message and "雷同" not in fs[1].message
+        assert fs[0].evidence and fs[0].evidence in body
+
+
 def test_repeated_passage_inside_one_report(tmp_path):
     para = "我们把社区服务阵地建设作为基础工程来抓，逐年加大投入，服务功能不断完善，居民满意度持续提高。"
     r = _flags(tmp_path, f"某社区总结\n{para}\n其他工作也有进展。\n{para}\n")

@@ -10,6 +10,7 @@ from ..resources import load_toml
 from .scan import Span
 
 _CLAUSE_END = "，。；！？,;!?：:\n"
+_PHRASE_BREAK = frozenset(_CLAUSE_END + "、“”\"（）()《》")  # a word holding one of these ends a noun phrase
 _SKIP_LEAD = ("各类", "各种", "各", "共", "多", "余", "以上", "左右", "的", "多个", "个", "类")
 # words that follow a counted noun as a predicate and are not part of it
 _TRAILING_NOISE = {"规范", "高标准", "标准化", "全部", "均", "都", "正在", "正", "已经", "基本", "全面", "率先", "数", "总数", "数量",
@@ -36,7 +37,7 @@ def _noun_phrase_after(text: str) -> str:
     for w in segment.cut(text[:16]):
         if not phrase and w in _SKIP_LEAD:
             continue
-        if w in _STOP_WORDS or w in _TRAILING_NOISE or any(ch in _CLAUSE_END + "、“”\"（）()《》" for ch in w):
+        if w in _STOP_WORDS or w in _TRAILING_NOISE or not _PHRASE_BREAK.isdisjoint(w):
             break
         unknown = not segment.pos(w) and len(w) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in w)
         if phrase and not segment.continues_noun(w):
@@ -61,7 +62,7 @@ def _noun_phrase_before(text: str) -> str:
             continue
         if not phrase and w in _TRAILING_NOISE:
             continue  # 平安社区数达到13个 -> 平安社区
-        if w in _STOP_WORDS or any(ch in _CLAUSE_END + "、“”\"（）()《》" for ch in w) or not segment.is_nounish(w):
+        if w in _STOP_WORDS or not _PHRASE_BREAK.isdisjoint(w) or not segment.is_nounish(w):
             break
         phrase.insert(0, w)
         if len("".join(phrase)) >= 10:

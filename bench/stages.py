@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Where a worker's time goes: every stage of the per-file function, timed in one process over
+the benchmark corpus.
+
+    python bench/stages.py --docs 200
+
+Prints the CPU seconds of each stage (reading, normalising, figures, standards, checks, the
+cross-document digest, the rows) and of the whole per-file function, per run and per report."""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import make_corpus  # noqa: E402
+
+import extract.batch as batch  # noqa: E402
+import extract.check as check  # noqa: E402
+import extract.classify as classify  # noqa: E402
+import extract.figures as figures  # noqa: E402
+import extract.pipeline as pipeline  # noqa: E402
+import extract.readers as readers  # noqa: E402
+import extract.store as store  # noqa: E402
+
+STAGES = [(readers, "read", "read the file"), (pipeline, "normalise", "normalise"),
+          (figures, "extract_figures", "figures"), (classify, "classify_document", "standards"),
+          (check, "check_document", "per-document checks"), (check, "audit_digest", "cross-document digest"),
+          (store, "rows_of", "rows for the database"), (batch, "write_text", "write text/")]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=200)
+    a = ap.parse_args()
+    spent: Counter = Counter()
+    for module, name, label in STAGES:
+        def timed(*args, _f=getattr(module, name), _label=label, **kw):
+            t = time.process_time()
+            try:
+                return _f(*args, **kw)
+            finally:
+                spent[_label] += time.process_time() - t
+        setattr(module, name, timed)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, text_dir = Path(tmp) / "corpus", Path(tmp) / "text"
+        corpus.mkdir()
+        text_dir.mkdir()
+        make_corpus(corpus, a.docs)
+        t = time.process_time()
+        batch._warm_up()
+        warm = time.process_time() - t
+        t = time.process_time()
+        for path in sorted(corpus.iterdir()):
+            batch.process_to_outcome(str(path), None, str(text_dir))
+        total = time.process_time() - t
+    print(f"warm-up (dictionary index, tokenizer, model): {warm:.2f} s")
+    for label, s in sorted(spent.items(), key=lambda x: -x[1]):
+        print(f"{label:24s} {s:6.2f} s  {s / a.docs * 1000:6.1f} ms per report")
+    print(f"{'the per-file function':24s} {total:6.2f} s  {total / a.docs * 1000:6.1f} ms per report")
+
+
+if __name__ == "__main__":
+    main()
