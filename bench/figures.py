@@ -44,7 +44,7 @@ def main() -> None:
         return [extract_figures(d) for d in docs]
 
     t_fig = timed(figure_stage)
-    t_jieba = timed(lambda: [segment.tokenizer().lcut(d.text, HMM=False) for d in docs])
+    t_jieba = timed(lambda: [segment.cut(d.text) for d in docs])
     num = re.compile(r"\d+(?:\.\d+)?")
     t_regex = timed(lambda: [num.findall(d.text) for d in docs])
     print(f"{len(docs)} documents, {mb:.3f} MB normalised text, {figures} figures")
