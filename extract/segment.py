@@ -9,6 +9,7 @@ import logging
 import marshal
 import os
 import sys
+import threading
 from array import array
 from pathlib import Path
 
@@ -86,18 +87,29 @@ class Dictionary:
         self.tags: dict[str, str] = {}
         self.total = total
         self._freq_todo, self._tag_todo = freq_buckets, tag_buckets
+        self._lock = threading.Lock()  # threads of one process (a Dask worker) share the dictionary
 
     def need(self, text: str) -> None:
         """Load the entries of every character of `text`."""
         todo = self._freq_todo
-        for ch in todo.keys() & set(text):
-            keys, freqs = todo.pop(ch)
-            self.freq.update(zip(keys.split("\n"), array("q", freqs)))
+        missing = [ch for ch in set(text) if ch in todo]
+        if missing:
+            with self._lock:  # a bucket leaves the to-do list only once it is in `freq`
+                for ch in missing:
+                    bucket = self._freq_todo.get(ch)
+                    if bucket is not None:
+                        self.freq.update(zip(bucket[0].split("\n"), array("q", bucket[1])))
+                        del self._freq_todo[ch]
 
     def tag(self, word: str) -> str:
-        bucket = self._tag_todo.pop(word[:1], None)
-        if bucket is not None:
-            self.tags.update(zip(bucket[0].split("\n"), bucket[1].split("\n")))
+        """jieba's dictionary tag of a word, '' for a word not in the dictionary."""
+        first = word[:1]
+        if first in self._tag_todo:
+            with self._lock:
+                bucket = self._tag_todo.get(first)
+                if bucket is not None:
+                    self.tags.update(zip(bucket[0].split("\n"), bucket[1].split("\n")))
+                    del self._tag_todo[first]
         return self.tags.get(word, "")
 
     def load_all(self) -> None:
@@ -107,8 +119,34 @@ class Dictionary:
             self.tag(ch)
 
 
-@functools.cache
+_OPENED: dict[str, object] = {}  # the process's dictionary and tokenizer, made once
+_OPENING = threading.RLock()  # re-entrant: the tokenizer opens the dictionary
+
+
+def _once(name: str, make):
+    """`make()`, once per process, even when several threads ask at the same time."""
+    value = _OPENED.get(name)
+    if value is None:
+        with _OPENING:
+            value = _OPENED.get(name)
+            if value is None:
+                value = _OPENED[name] = make()
+    return value
+
+
+def reset() -> None:
+    """Forget the opened dictionary and tokenizer (tests; a changed cache folder)."""
+    with _OPENING:
+        _OPENED.clear()
+    cut_cached.cache_clear()
+
+
 def dictionary() -> Dictionary:
+    """The process's dictionary (opened on first use)."""
+    return _once("dictionary", _open_dictionary)
+
+
+def _open_dictionary() -> Dictionary:
     """The dictionary, from the user's cache folder.
 
     The cache is built once from the dictionaries (~3 s) and holds, per first character, long
@@ -138,9 +176,12 @@ def dictionary() -> Dictionary:
     return Dictionary(*packed)
 
 
-@functools.cache
 def _tokenizer():
     """The private tokenizer; it reads `dictionary().freq`, which `cut` fills before each text."""
+    return _once("tokenizer", _make_tokenizer)
+
+
+def _make_tokenizer():
     jieba = import_jieba()
 
     jieba.setLogLevel(logging.WARNING)

@@ -179,3 +179,15 @@ def test_folder_of_bad_files_next_to_good_ones(tmp_path):
         assert docs["locked.txt"]["status"] == "error" and "cannot open" in docs["locked.txt"]["error"]
     figs = [f for f in _rows(tmp_path / "out" / "figures.csv") if f["source"].endswith("good.pdf")]
     assert len(figs) >= 10  # the good files are fully mined
+
+
+def test_a_fresh_process_runs_with_two_jobs(tmp_path):
+    """What a user runs: a new process that opens the dictionary and the model, forks its workers
+    and writes every output (in-process tests share an already opened dictionary)."""
+    folder, out = _folder(tmp_path, 6), tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "extract", "extract", str(folder), "-o", str(out), "-j", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert len(_rows(out / "documents.csv")) == 6 and (out / "report" / "index.html").exists()
+    assert {float(f["value"]) for f in _rows(out / "figures.csv") if f["kind"] == "community_count"} == \
+        {8, 9, 10, 11, 12, 13}

@@ -16,11 +16,9 @@ TEXTS = ["全区新建社区党群服务中心12个，居家养老服务站覆�
 @pytest.fixture()
 def cache_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    for f in (segment.dictionary, segment._tokenizer, segment.cut_cached):
-        f.cache_clear()
+    segment.reset()
     yield tmp_path / "shequ"
-    for f in (segment.dictionary, segment._tokenizer, segment.cut_cached):
-        f.cache_clear()
+    segment.reset()
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +33,7 @@ def reference():
 def test_lazily_loaded_dictionary_cuts_as_jieba_does(cache_home, reference):
     built = segment.dictionary()  # the first call builds the cache
     assert list(cache_home.glob("dictionary-*.marshal"))
-    segment.dictionary.cache_clear()
-    segment._tokenizer.cache_clear()
+    segment.reset()
     loaded = segment.dictionary()
     assert loaded is not built and loaded.freq == {}  # nothing loaded before a text needs it
     for text in TEXTS:
@@ -53,7 +50,30 @@ def test_damaged_cache_is_rebuilt(cache_home):
     segment.dictionary()
     [cache] = cache_home.glob("dictionary-*.marshal")
     cache.write_bytes(b"\x00not a marshal dump")
-    segment.dictionary.cache_clear()
+    segment.reset()
     segment.dictionary().need("社区")
     assert segment.dictionary().freq["社区"] > 0
     assert cache.read_bytes()[:4] != b"\x00not"
+
+
+def test_threads_sharing_the_dictionary_cut_as_jieba_does(cache_home, reference):
+    from concurrent.futures import ThreadPoolExecutor
+
+    segment.dictionary()  # the cache file exists; the threads open the dictionary and fill it at once
+    segment.reset()
+    texts = [t[i:i + 20] for t in TEXTS * 20 for i in range(0, len(t), 7)]
+    with ThreadPoolExecutor(8) as pool:
+        cuts = list(pool.map(segment.cut, texts))
+    assert cuts == [reference.lcut(t, HMM=False) for t in texts]
+
+
+def test_load_opens_dictionary_and_tokenizer_from_nothing(cache_home):
+    import threading
+
+    segment.dictionary()  # the cache file exists
+    segment.reset()
+    worker = threading.Thread(target=segment.load, daemon=True)  # what a run does before forking
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "segment.load() hung"
+    assert segment._tokenizer().FREQ is segment.dictionary().freq
