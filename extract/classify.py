@@ -264,7 +264,8 @@ def claims_of(document: Document) -> list[Claim]:
     A dimension is spoken of by the sentences whose P(dimension) reaches `topic_threshold`; the
     document claims it as achieved (planned) when one of them reaches `status_threshold` for
     that status, after weighting statuses by the document's genre. A dimension spoken of with no
-    clear status takes the status its sentences lean to."""
+    clear status takes the status its sentences lean to, if its best score reaches
+    `fallback_min_score` (a dimension only named in passing or as a problem is not claimed)."""
     sents, topic, status = sentence_scores(list(document.sentences))
     if not sents:
         return []
@@ -280,7 +281,9 @@ def claims_of(document: Document) -> list[Claim]:
             if status[rows, si].max() >= dec["status_threshold"]:
                 found.append(si)
         if not found:
-            found = [int(status[rows, :2].sum(axis=0).argmax())]
+            lean = int(status[rows, :2].sum(axis=0).argmax())
+            if (topic[rows, di] * status[rows, lean]).max() >= dec["fallback_min_score"]:
+                found = [lean]
         for si in found:
             score = topic[rows, di] * status[rows, si]
             best = rows[int(score.argmax())]

@@ -97,7 +97,8 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
         words = segment.cut(between)
         verb = any(segment.pos(w).startswith("v") and segment.pos(w) != "vn" for w in words)
         pure_noun = all(segment.pos(w).startswith("n") or segment.continues_noun(w) for w in words)
-        if (not verb or len(between) <= 6) and not pure_noun:
+        relative = bool(words) and not segment.is_nounish(words[0])  # 3个尚未建成…的社区: a clause on the noun
+        if (not verb or len(between) <= 6 or relative) and not pure_noun:
             noun = _noun_phrase_after(item[de + 1:].lstrip("“\""))
             if noun:
                 return noun

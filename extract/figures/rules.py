@@ -57,6 +57,8 @@ def rules() -> Rules:
         "count.people": rf"(?:{_alt(d['kind']['people_before_wan'])})(?:约|达|近|为|有|共|计)?"
                         rf"(?P<num>{NUMERAL}[万亿]){infix}(?![\d{CN_CHARS}人名口户元])",
     }
-    prefix = re.compile(rf"(?:{_alt(d['qualifiers']['prefix'])})(?:{_alt(d['qualifiers']['bridge'])})?$")
+    q = d["qualifiers"]
+    prefix = re.compile(rf"(?:(?:{_alt(q['prefix'])})(?:{_alt(q['bridge'])})?|(?:{_alt(q['verb_bridge'])})"
+                        rf"[\u4e00-\u9fff]{{1,2}})$")
     return Rules(data=d, patterns={k: re.compile(v) for k, v in patterns.items()}, prefix=prefix,
                  money_units=money, area_units=area, classifiers=cls)

@@ -67,7 +67,8 @@ def candidates(text: str) -> list[Span]:
     found: list[Span] = []
     # Every rule but count.people starts at a numeral (or 人民币/¥/负/-): try the rules only there,
     # as finditer would, instead of at every character of the text.
-    starts = [m.start() for m in _START.finditer(text)]
+    starts = [m.start() for m in _START.finditer(text)
+              if not (m.group() in _FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
     for family, pattern in r.patterns.items():
         if family == "count.people":
             matches = pattern.finditer(text)
@@ -89,6 +90,9 @@ def candidates(text: str) -> list[Span]:
     return out
 
 
+# a financial numeral that ends a word with the character before it (队伍2000余名, 队伍两千余名, 大陆)
+# starts no number
+_FINANCIAL = frozenset("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
 _START = re.compile(rf"[0-9{CN_CHARS}半人¥￥负\-]")
 
 
@@ -199,6 +203,9 @@ def _lex():
         "vague_before": tuple(sorted(d["vague"]["before"], key=len, reverse=True)),
         "not_after": {k: tuple(v) for k, v in d["count"].get("not_followed_by", {}).items()},
         "not_after_yuan": d["money"]["not_after_yuan"],
+        "frequency": re.compile(rf"每个?(?:{'|'.join(sorted(c['frequency_periods'], key=len, reverse=True))})"
+                                r"[^\d，。,；;]{0,8}$"),
+        "frequency_max": c["frequency_max"],
     }
 
 
@@ -245,11 +252,18 @@ def keep(text: str, s: Span) -> bool:
         return False  # 元旦, 一元化
     if s.quantity == "count":
         if s.unit in {"个", "次", "届", "期", "批"} and after.startswith(lex["duration"]):
-            return False  # 两个月, 6个工作日
+            noun = next(d for d in lex["duration"] if after.startswith(d))
+            if len(noun) > 1 or _first_word(after) == noun:
+                return False  # 两个月, 6个工作日 (but 1个日间照料中心: 日 begins another word)
         if after.startswith(lex["not_after"].get(s.classifier, ())):
             return False  # 个人, 部门, 名单 …: the classifier is part of a word
         if s.unit == "次" and re.search(r"每[年月周天日季]?[^\d，。,]{0,2}$", text[max(0, s.start - 4):s.start]):
             return False  # 每月一次: a frequency
+        if s.unit == "次" and s.chinese and s.value <= lex["frequency_max"] and (
+                lex["frequency"].search(text[max(0, s.start - 14):s.start]) or before.endswith("连续")):
+            return False  # 每季度公开一次, 每月至少上门探视一次, 连续两次: a frequency
+        if s.unit == "次" and s.chinese and s.value == 1 and before.endswith("有") and after[:1] in "，,":
+            return False  # 记得有一次，…: "once", telling a story
     if s.chinese:
         numeral_end = s.end - len(s.classifier) if s.quantity == "count" else s.end
         if not _chinese_ok(text, s, numeral_end, lex, before, after):
@@ -333,6 +347,21 @@ def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
     return "", start
 
 
+@functools.cache
+def _distant_percent():
+    q = rules().data["qualifiers"]
+    words = "|".join(re.escape(w) for w in sorted(q["percent_distant"], key=len, reverse=True))
+    # 约 inside a word (节约, 制约, 合约 …) is no qualifier
+    return re.compile(rf"(?<![节制契公预合条签违履])(?P<q>{words})占?[^，。；,;:：\d%]{{0,24}}的$")
+
+
+def distant_percent_qualifier(text: str, start: int) -> str:
+    """The approx code of a qualifier before 占…的 that governs the percentage right after 的
+    (约占常住人口的五分之一, 不低于当地平均工资的80%)."""
+    m = _distant_percent().search(text, max(0, start - 40), start)
+    return rules().data["qualifiers"]["prefix"].get(m.group("q"), "") if m else ""
+
+
 def suffix_qualifier(text: str, end: int) -> tuple[str, int]:
     """(approx code, new end) for a qualifier written after the figure (以上, 左右 …)."""
     suffix = rules().data["qualifiers"]["suffix"]
@@ -354,7 +383,7 @@ def find_spans(text: str) -> list[Span]:
             continue
         pre, start = prefix_qualifier(text, s.start)
         suf, end = suffix_qualifier(text, s.end)
-        approx = s.approx or suf or pre
+        approx = s.approx or suf or pre or (distant_percent_qualifier(text, s.start) if s.quantity == "percent" else "")
         out.append(Span(start, end, s.quantity, s.value, s.value_max, s.unit, approx, s.rule, s.chinese,
                         s.classifier))
     return _share_list_qualifier(text, _merge_ranges(text, out))
