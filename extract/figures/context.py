@@ -28,6 +28,7 @@ def _kind_lex():
         "land": tuple(k["land_cues"]),
         "land_units": set(k["land_units"]),
         "facility": tuple(k["facility_cues"]),
+        "community_mass": tuple(sorted(k["community_mass_nouns"], key=len, reverse=True)),
     }
 
 
@@ -115,6 +116,8 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
         noun = _noun_phrase_after(item[1:])
         if noun:
             return noun
+    if text[:s.start].endswith(("内", "里")) and re.match(r"[\u4e00-\u9fff]", item):
+        return ""  # 各社区内11个无主楼院: the noun before is where the things are, not what is counted
     return _counted_before(text, s.start)
 
 
@@ -139,7 +142,9 @@ def count_kind(unit: str, counted: str, classifier: str) -> str:
     if unit == "户":
         return "household_count"
     if counted:
-        if counted.endswith(lex["community"]) and not counted.endswith(("小区", "园区", "景区", "校区", "社区医院")):
+        mass = next((m for m in lex["community_mass"] if counted.endswith(m)), "")
+        head = counted[:len(counted) - len(mass)] if mass and classifier == "个" else counted
+        if head.endswith(lex["community"]) and not head.endswith(("小区", "园区", "景区", "校区", "社区医院")):
             return "community_count"
         if classifier in ("个", "名", "位") and counted.endswith(lex["people"]):
             return "people_count"
