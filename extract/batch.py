@@ -12,8 +12,10 @@ import logging
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,8 +26,9 @@ log = logging.getLogger(__name__)
 DEFAULT_TIME_LIMIT_S = 120
 
 
-class FileTimeout(Exception):
-    pass
+class FileTimeout(BaseException):
+    """Raised by the per-file alarm. A BaseException, so that no `except Exception` on the way
+    (a reader's fallback, a stage's error row) can swallow it and carry on without a limit."""
 
 
 def _on_alarm(signum, frame):
@@ -42,7 +45,11 @@ def process_file(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S) -> Re
         old = signal.signal(signal.SIGALRM, _on_alarm)
         signal.alarm(int(time_limit))
     try:
-        return process(path)
+        try:
+            return process(path)
+        finally:
+            if use_alarm:
+                signal.alarm(0)  # disarmed before any handler below runs
     except FileTimeout:
         return Result(Document(source=path, doc_id="", format="", status="error",
                                error=f"time limit exceeded ({time_limit} s per file); see --time-limit"))
@@ -52,7 +59,6 @@ def process_file(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S) -> Re
                                error=f"internal error ({type(e).__name__}: {' '.join(str(e).split())[:100]})"))
     finally:
         if use_alarm:
-            signal.alarm(0)
             signal.signal(signal.SIGALRM, old)
 
 
@@ -69,12 +75,12 @@ class Outcome:
 
 
 def write_text(text_dir: str | Path, doc_id: str, text: str) -> None:
-    """`text_dir/<doc_id>.txt`, written atomically and once (identical files share a doc_id)."""
+    """`text_dir/<doc_id>.txt`, written atomically. Always rewritten: a new version of shequ may
+    normalise the same file differently, and the database's offsets point into this text."""
     path = Path(text_dir) / f"{doc_id}.txt"
-    if not path.exists():
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def outcome_of(result: Result, text_dir: str | None = None) -> Outcome:
@@ -144,17 +150,34 @@ class _Workers:
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
+        self._warm = False
 
     def start(self, warm: bool) -> ProcessPoolExecutor | None:
         if self.pool is None and self.jobs > 1:
             if warm:
                 _warm_up()
+            self._warm = warm
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_warm_up if warm else None)
         return self.pool
+
+    def restart(self) -> ProcessPoolExecutor:
+        """A new pool after a worker died (a crash inside a library, the OOM killer)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+        return self.start(self._warm)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
+
+
+def _crashed(path: str) -> Outcome:
+    from .store import rows_of
+
+    doc = Document(source=path, doc_id="", format="", status="error",
+                   error="the worker process died on this file (a crash inside a library, or out of memory)")
+    return Outcome(doc, rows_of(Result(doc)))
 
 
 def _local(workers: _Workers, paths: list[str], time_limit: int, text_dir: str) -> Iterable[Outcome]:
@@ -165,28 +188,55 @@ def _local(workers: _Workers, paths: list[str], time_limit: int, text_dir: str) 
             yield process_to_outcome(p, time_limit, text_dir)
         return
     pool = workers.start(warm=True)
-    pending = set()
-    for p in paths:  # keep a bounded number of files in flight: memory does not grow with the corpus
-        pending.add(pool.submit(process_to_outcome, p, time_limit, text_dir))
-        if len(pending) >= workers.jobs * 3:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+    todo, pending = deque(paths), {}
+    while todo or pending:
+        suspects = []
+        while todo and len(pending) < workers.jobs * 3:  # a bounded number of files in flight
+            p = todo.popleft()
+            try:
+                pending[pool.submit(process_to_outcome, p, time_limit, text_dir)] = p
+            except BrokenProcessPool:
+                suspects.append(p)
+                break
+        if not suspects:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for f in done:
-                yield f.result()
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for f in done:
-            yield f.result()
+                p = pending.pop(f)
+                try:
+                    outcome = f.result()
+                except BrokenProcessPool:
+                    suspects.append(p)
+                    continue
+                yield outcome
+        if not suspects:
+            continue
+        # a worker died: every file in flight is lost with the pool. Retry each alone in a fresh
+        # pool, so the one that kills its worker again is known, gets an error row, and the run goes on
+        suspects += pending.values()
+        pending.clear()
+        log.warning("a worker process died; retrying the %d files it may have taken along, one at a time",
+                    len(suspects))
+        pool = workers.restart()
+        for p in suspects:
+            try:
+                outcome = pool.submit(process_to_outcome, p, time_limit, text_dir).result()
+            except BrokenProcessPool:
+                outcome = _crashed(p)
+                pool = workers.restart()
+            yield outcome
 
 
-def report_pages(db_path: str, out_dir: str, sources: list[str], extra_flags: list) -> list[dict]:
-    """Write the report pages of `sources` from the run's database; their index entries, in order."""
+def report_pages(db_path: str, out_dir: str, sources: list[str], extra_flags: list,
+                 shared: frozenset = frozenset()) -> list[dict]:
+    """Write the report pages of `sources` from the run's database; their index entries, in order.
+    Sources in `shared` are byte-identical copies of an earlier source: they link to its page."""
     from .report import ReportWriter
     from .store import Store
 
     store = Store(db_path, readonly=True)
     try:
         writer = ReportWriter(Path(out_dir), extra_flags)
-        return [writer.page(r.document, r.figures, r.claims, r.flags)
+        return [writer.page(r.document, r.figures, r.claims, r.flags, write=r.document.source not in shared)
                 for r in store.results(Path(out_dir) / "text", only=sources)]
     finally:
         store.close()
@@ -196,16 +246,21 @@ def _report_entries(workers: _Workers, store, out_dir: Path, cross: list) -> Cal
     """Start writing the report pages, in the workers when there are enough documents; returns
     the function that waits for their index entries (the exports run meanwhile)."""
     sources = store.sources()
+    doc_ids = store.doc_ids()
+    owner: dict[str, str] = {}
+    for src in sources:  # identical files share one page, written by the first of them
+        owner.setdefault(doc_ids.get(src) or src, src)
+    shared = frozenset(src for src in sources if owner[doc_ids.get(src) or src] != src)
     pool = workers.start(warm=False) if len(sources) >= 4 * workers.jobs else None
     if pool is None:
-        return lambda: report_pages(str(store.path), str(out_dir), sources, cross)
+        return lambda: report_pages(str(store.path), str(out_dir), sources, cross, shared)
     size = -(-len(sources) // (workers.jobs * 4))
     futures = []
     for i in range(0, len(sources), size):
         chunk = sources[i:i + size]
-        mine = set(chunk)
+        mine = {doc_ids.get(src) for src in chunk}  # pages take their flags by doc_id (identical files share one)
         futures.append(pool.submit(report_pages, str(store.path), str(out_dir), chunk,
-                                   [f for f in cross if f.source in mine]))
+                                   [f for f in cross if f.doc_id in mine], shared & set(chunk)))
     return lambda: [e for f in futures for e in f.result()]
 
 
@@ -225,20 +280,38 @@ def _dask(paths: list[str], scheduler: str | None, time_limit: int) -> Iterable[
     except ImportError:
         raise RuntimeError("--engine dask needs dask.distributed: pip install 'shequ[dask]'") from None
     client = Client(scheduler) if scheduler else Client(processes=False)
+    if time_limit:
+        log.warning("--engine dask: the per-file time limit is not enforced (Dask runs tasks in threads, which "
+                    "cannot take the alarm signal); the size and decompression limits still apply")
     try:
         size = DASK_FILES_PER_TASK
         tasks = iter([paths[j:j + size] for j in range(0, len(paths), size)])
         # a bounded number of tasks in flight, topped up as they finish: the scheduler's queue and
         # the client's memory stay small however many files there are, and no worker waits for a slice
         in_flight = max(DASK_MIN_IN_FLIGHT, 4 * len(client.scheduler_info().get("workers", {})))
-        pending = as_completed([client.submit(process_files, t, time_limit, pure=False)
-                                for t in itertools.islice(tasks, in_flight)])
+        files_of = {}
+        for task in itertools.islice(tasks, in_flight):
+            files_of[client.submit(process_files, task, time_limit, pure=False)] = task
+        pending = as_completed(list(files_of))
         for fut in pending:
-            yield from fut.result()
+            task = files_of.pop(fut)
+            try:
+                outcomes = fut.result()
+            except Exception:  # a worker died on one of them (KilledWorker): each file alone, once more
+                log.warning("a Dask task failed; retrying its %d files one at a time", len(task))
+                outcomes = []
+                for p in task:
+                    try:
+                        outcomes.extend(client.submit(process_files, [p], time_limit, pure=False).result())
+                    except Exception:
+                        outcomes.append(_crashed(p))
+            yield from outcomes
             fut.release()
             task = next(tasks, None)
             if task is not None:
-                pending.add(client.submit(process_files, task, time_limit, pure=False))
+                nxt = client.submit(process_files, task, time_limit, pure=False)
+                files_of[nxt] = task
+                pending.add(nxt)
     finally:
         client.close()
 

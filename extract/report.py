@@ -155,14 +155,17 @@ class ReportWriter:
         self.counts: Counter = Counter()
         self.funding: list[tuple[str, float]] = []
 
-    def page(self, doc: Document, figures, claims, flags) -> dict:
-        """Write the document's page; return its entry for the index (`add_entry`). Pages are
+    def page(self, doc: Document, figures, claims, flags, write: bool = True) -> dict:
+        """Write the document's page (unless `write` is False: a byte-identical copy of a document
+        whose page is written already); return its entry for the index (`add_entry`). Pages are
         independent of each other, so worker processes can write them side by side."""
         flags = list(flags) + (self.extra.get(doc.doc_id, []) if doc.status == "ok" else [])
         page, funding = "", None
         if doc.status == "ok" and doc.text:
             page = f"doc-{doc.doc_id}.html"
-            (self.dir / page).write_text(document_page(doc, list(figures), list(claims), flags), encoding="utf-8")
+            if write:
+                (self.dir / page).write_text(document_page(doc, list(figures), list(claims), flags),
+                                             encoding="utf-8")
             funding = (doc.title or Path(doc.source).name,
                        sum(f.value for f in figures if f.kind == "funding" and f.role != "target"))
         return {"row": {"source": doc.source, "title": doc.title, "status": doc.status, "error": doc.error,

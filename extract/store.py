@@ -139,6 +139,10 @@ class Store:
                  "flags": 'source, start, "check", message'}.get(table, "source, start")
         yield from self.db.execute(f"SELECT {_q(cols)} FROM {table} ORDER BY {order}")
 
+    def doc_ids(self) -> dict[str, str]:
+        """source -> doc_id of every document."""
+        return dict(self.db.execute("SELECT source, doc_id FROM documents"))
+
     def sources(self) -> list[str]:
         """Every document's source, in order."""
         return [s for (s,) in self.db.execute("SELECT source FROM documents ORDER BY source")]

@@ -68,6 +68,7 @@ def test_parallel_run_gives_the_same_tables(tmp_path):
 def test_report_pages_written_by_workers_equal_those_written_in_process(tmp_path):
     folder = _folder(tmp_path, 10)  # enough documents for the pages to be spread over the workers
     (folder / "r0_copy.txt").write_text((folder / "r0.txt").read_text(encoding="utf-8") * 3, encoding="utf-8")
+    (folder / "a_same_as_r5.txt").write_bytes((folder / "r5.txt").read_bytes())  # identical files share a page
     for jobs in (1, 2):
         run(iter_inputs((folder,)), tmp_path / f"j{jobs}", RunOptions(jobs=jobs))
     one, two = (sorted((tmp_path / f"j{j}" / "report").iterdir()) for j in (1, 2))
@@ -75,7 +76,7 @@ def test_report_pages_written_by_workers_equal_those_written_in_process(tmp_path
     for a, b in zip(one, two):
         assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
     index = (tmp_path / "j2" / "report" / "index.html").read_text(encoding="utf-8")
-    assert index.count("<a href='doc-") == 11
+    assert index.count("<a href='doc-") == 12  # both identical files link to their one page
 
 
 def test_killed_run_resumes(tmp_path):
@@ -119,6 +120,29 @@ def test_time_limit_gives_an_error_row(tmp_path, monkeypatch):
     start = time.time()
     result = batch.process_file(str(p), time_limit=1)
     assert time.time() - start < 4
+    assert result.document.status == "error" and "time limit" in result.document.error
+
+
+def test_time_limit_is_not_swallowed_by_a_fallback(tmp_path, monkeypatch):
+    """A PDF whose pdfium read runs out of time must not go on to the pdfplumber fallback."""
+    from extract.readers import pdf
+
+    calls = []
+
+    def slow(name):
+        def read(*args):
+            calls.append(name)
+            time.sleep(3)
+            raise RuntimeError("unreachable in time")
+        return read
+
+    monkeypatch.setattr(pdf, "_read_pdfium", slow("pdfium"))
+    monkeypatch.setattr(pdf, "_read_pdfplumber", slow("pdfplumber"))
+    p = tmp_path / "a.pdf"
+    p.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    start = time.time()
+    result = batch.process_file(str(p), time_limit=1)
+    assert time.time() - start < 2.5 and calls == ["pdfium"]
     assert result.document.status == "error" and "time limit" in result.document.error
 
 
@@ -191,3 +215,26 @@ def test_a_fresh_process_runs_with_two_jobs(tmp_path):
     assert len(_rows(out / "documents.csv")) == 6 and (out / "report" / "index.html").exists()
     assert {float(f["value"]) for f in _rows(out / "figures.csv") if f["kind"] == "community_count"} == \
         {8, 9, 10, 11, 12, 13}
+
+
+def test_a_file_that_kills_its_worker_costs_one_row(tmp_path, monkeypatch):
+    """A crash inside a library (a segfault, the OOM killer) kills the worker process and the pool
+    with it: the files in flight are retried one by one, the one that kills again gets an error
+    row, and every other file is mined."""
+    import extract.pipeline
+
+    folder = _folder(tmp_path, 8)
+    (folder / "r3_crash.txt").write_text(TEXT.format(n=99, m=1), encoding="utf-8")
+    real = extract.pipeline.process
+
+    def process(path):
+        if "crash" in str(path):  # stands for a segfault in a reader library
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path)
+
+    monkeypatch.setattr(extract.pipeline, "process", process)  # the forked workers inherit it
+    summary = _run(folder, tmp_path / "out", jobs=2)
+    assert summary.processed == 9
+    assert [(os.path.basename(s), st) for s, st, _ in summary.failed] == [("r3_crash.txt", "error")]
+    assert "worker process died" in summary.failed[0][2]
+    assert len([d for d in _rows(tmp_path / "out" / "documents.csv") if d["status"] == "ok"]) == 8
