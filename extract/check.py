@@ -433,7 +433,7 @@ class Auditor:
         similarity and the longest shared passage); the first flag says how many documents of the
         run share its passages, so a template used a thousand times gives a few flags per report,
         not a thousand."""
-        from .minhash import similarity
+        import numpy as np
 
         settings = load_toml("thresholds.toml")["near_duplicate"]
         keep, checked = settings["flags_per_document"], settings["candidates_checked"]
@@ -443,11 +443,16 @@ class Auditor:
             me = self.docs[doc_id]
             partners = []
             candidates = sorted(self._lsh.candidates(sig) - {doc_id})
-            for other_id in candidates[:checked]:
+            if not candidates:
+                continue
+            # the most similar candidates first (by signature), then only those are checked for passages
+            sims = (np.stack([self._hashes[o] for o in candidates]) == sig).mean(axis=1)
+            ranked = sorted(zip(-sims, candidates))[:checked]
+            for neg_sim, other_id in ranked:
                 other = self.docs[other_id]
                 shared = [k for k in me.passages if k in other.passages]
                 if shared:
-                    partners.append((-similarity(sig, self._hashes[other_id]), other.source, other, shared))
+                    partners.append((float(neg_sim), other.source, other, shared))
             partners.sort(key=lambda p: p[:2])
             for rank, (neg_sim, _, other, shared) in enumerate(partners[:keep]):
                 start, end = max((me.passages[k] for k in shared), key=lambda se: se[1] - se[0])

@@ -50,7 +50,7 @@ class TfidfFeatures:
     def _pack(cls, gram: str) -> int:
         key = 0
         for ch in gram:
-            key = (key << cls._BITS) | ord(ch)
+            key = (key << cls._BITS) | (ord(ch) + 1)  # +1: "\x00a" must not pack like "a"
         return key
 
     def _grams(self, text: str) -> list[str]:
@@ -74,7 +74,7 @@ class TfidfFeatures:
         else:
             points = [np.frombuffer(self._WHITE.sub(" ", t.lower()).encode("utf-32-le"), dtype=np.uint32)
                       for t in texts]
-            codes = np.concatenate(points).astype(np.uint64) if points else np.zeros(0, np.uint64)
+            codes = np.concatenate(points).astype(np.uint64) + np.uint64(1) if points else np.zeros(0, np.uint64)
             row_of = np.repeat(np.arange(len(texts), dtype=np.int64), [len(p) for p in points])
             keys, key_rows = [], []
             lo, hi = self.ngram_range

@@ -30,6 +30,18 @@ _WIDTH.update({0xFF05: ord("%"), 0xFF0B: ord("+"), 0xFF0D: ord("-"), 0xFF0F: ord
 _FULLWIDTH_POINT = re.compile(r"(?<=\d)[．·](?=\d)")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def fix_surrogates(text: str) -> str:
+    """Join UTF-16 surrogate pairs some readers leave behind (RTF's \\u-10179?\\u-8704? for 😀 or an
+    Ext-B character) into one character; a lone half becomes U+FFFD. Such halves cannot be
+    written as UTF-8."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def fold_width(text: str) -> str:
     """Full-width digits, Latin letters and % -> half-width; Chinese punctuation is kept."""
     return _FULLWIDTH_POINT.sub(".", text.translate(_WIDTH))
@@ -260,6 +272,7 @@ def normalise(raw: RawDocument) -> Normalised:
     """Run every normalisation step over a reader's pages."""
     joined = PAGE_BREAK.join(raw.pages)
     joined = joined.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    joined = fix_surrogates(joined)
     joined = fold_width(joined)
     joined = to_simplified(strip_pinyin_glosses(joined))
     lines: list[str] = []

@@ -131,3 +131,30 @@ def test_minhash_estimates_jaccard_similarity():
     lsh = LSH()
     lsh.add("base", signature(a))
     assert lsh.candidates(signature(d)) == {"base"} and lsh.candidates(signature(c)) == set()
+
+
+def test_near_duplicate_partners_are_the_most_similar_ones(tmp_path, monkeypatch):
+    from extract import check
+
+    sentences = [f"第{c}项工作围绕居民需求持续推进，社区组织各方力量开展{c}服务，群众满意度不断提高，得到上级部门充分肯定。"
+                 for c in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"]
+    other = [s.replace("居民需求", "企业发展").replace("群众满意度", "营商环境") for s in sentences]
+    base = "".join(sentences)
+    near = "".join(sentences[:19] + other[19:])  # one sentence of twenty changed
+    half = "".join(sentences[:13] + other[13:])
+    real = check.load_toml
+
+    def one_candidate(name):
+        data = real(name)
+        return {**data, "near_duplicate": {**data["near_duplicate"], "candidates_checked": 1}} \
+            if name == "thresholds.toml" else data
+
+    monkeypatch.setattr(check, "load_toml", one_candidate)
+    auditor = Auditor()
+    halves = [half.replace("第", w) for w in ("其", "该", "此", "本", "另")]  # five less similar partners
+    for name, body in [("b_base.txt", base), ("c_near.txt", near)] + [(f"h{i}.txt", h) for i, h in enumerate(halves)]:
+        auditor.add(_flags(tmp_path, f"社区工作总结\n{body}\n", name))
+    dups = [f for f in auditor.finish() if f.check == "near_duplicate" and f.source.endswith("b_base.txt")]
+    assert len(dups) == 1
+    sims = [int(m) for m in __import__("re").findall(r"相似度(\d+)%", dups[0].message)]
+    assert sims and sims[0] >= 80

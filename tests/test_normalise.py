@@ -97,3 +97,17 @@ def test_samples_lose_their_site_furniture(name):
     text = extract.read(path).text
     for marker in ("资源描述", "由会员上传分享", "当前文档最多预览", "第1页 / 共3页", "上传人", "版权所有", "下一篇", "大小:"):
         assert marker not in text, marker
+
+
+def test_surrogate_pairs_from_rtf_become_characters(tmp_path):
+    import extract
+    from extract.normalise import fix_surrogates
+
+    assert fix_surrogates("\ud83d\ude00社区\ud840\udc00") == "😀社区\U00020000"
+    assert fix_surrogates("孤\ud800立") == "孤\ufffd立"
+    p = tmp_path / "emoji.rtf"  # Word writes characters beyond the BMP as two \u escapes
+    p.write_text(r"{\rtf1\ansi\uc1 \u-10179?\u-8704? \u31038?\u21306?\u24314?\u35774?\u25237?\u20837?"
+                 r"\u36164?\u37329?120\u19975?\u20803?\u12290?\par}", encoding="ascii")
+    result = extract.process(p)
+    assert result.document.status == "ok" and "😀" in result.document.text
+    assert [f.value for f in result.figures] == [1200000]
