@@ -210,3 +210,34 @@ def test_pdfium_stray_quotes_go_back_into_their_gaps():
     assert restore_quotes("文明和谐 的工作思路 ” ,在全区") == "文明和谐”的工作思路 ,在全区"
     assert restore_quotes("第 4 页") == "第 4 页"  # no stray mark: unchanged
     assert restore_quotes("甲 乙 丙 “") == "甲 乙 丙 “"  # marks and gaps do not pair up: unchanged
+
+
+@pytest.mark.parametrize("variant", ["single-quoted", "prefixed", "renamed main part"])
+def test_docx_packages_written_by_other_tools(tmp_path, variant):
+    """The main part is found through the package relationships however they are written."""
+    import io
+    import re
+    import zipfile
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("全区新建社区党群服务中心12个。")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = tmp_path / "other.docx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            name, data = info.filename, src.read(info.filename)
+            if variant == "single-quoted" and name == "_rels/.rels":
+                data = re.sub(rb'(Type|Target|Id)="([^"]*)"', rb"\1='\2'", data)
+            if variant == "prefixed" and name == "_rels/.rels":
+                data = data.replace(b"<Relationships xmlns=", b"<r:Relationships xmlns:r=").replace(
+                    b"<Relationship ", b"<r:Relationship ").replace(b"</Relationships>", b"</r:Relationships>")
+            if variant == "renamed main part":
+                data = data.replace(b"word/document.xml", b"word/body.xml")
+                name = "word/body.xml" if name == "word/document.xml" else name
+            z.writestr(name, data)
+    doc = extract.read(out)
+    assert doc.status == "ok" and doc.format == "docx" and "服务中心12个" in doc.text

@@ -5,8 +5,8 @@ ties), so a `.doc` that is really HTML, RTF or DOCX is read as what it is.
 """
 from __future__ import annotations
 
-import zipfile
 import io
+import zipfile
 from pathlib import Path
 
 from ..errors import LimitExceeded, UnsupportedFormat
@@ -43,7 +43,8 @@ def sniff(data: bytes, suffix: str = "") -> str:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except zipfile.BadZipFile:
             return "docx" if suffix == ".docx" else "zip archive"
-        if "word/document.xml" in names:
+        if "word/document.xml" in names or ("_rels/.rels" in names and any(
+                n.startswith("word/") and n.endswith(".xml") for n in names)):
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx workbook"

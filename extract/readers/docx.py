@@ -7,6 +7,7 @@ parts decompress past `MAX_UNCOMPRESSED` (a zip bomb) is refused without inflati
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -46,19 +47,25 @@ def _pages_from_app_xml(zf: zipfile.ZipFile) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_OFFICE_DOCUMENT = re.compile(rb"<Relationship\b[^>]*>")
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_OFFICE_DOCUMENT = "/officeDocument"  # the end of the relationship type of a package's main part
 
 
 def main_part(zf: zipfile.ZipFile) -> str:
     """The zip member holding the document body, from the package relationships."""
+    from docx.oxml import parse_xml
+
     try:
-        rels = zf.read("_rels/.rels")
+        rels = parse_xml(zf.read("_rels/.rels"))
     except KeyError:
         raise UnreadableDocument("damaged DOCX (the package has no _rels/.rels)") from None
-    for tag in _OFFICE_DOCUMENT.findall(rels):
-        kind, target = re.search(rb'Type="([^"]*)"', tag), re.search(rb'Target="([^"]*)"', tag)
-        if kind and target and kind.group(1).endswith(b"/officeDocument"):
-            return target.group(1).decode("utf-8", "replace").lstrip("/")
+    except Exception as e:
+        raise UnreadableDocument(f"damaged DOCX (unreadable _rels/.rels: {type(e).__name__})") from None
+    for rel in rels.iter(_REL):
+        if (rel.get("Type") or "").endswith(_OFFICE_DOCUMENT) and rel.get("TargetMode") != "External":
+            target = posixpath.normpath((rel.get("Target") or "").lstrip("/"))
+            if target and not target.startswith(".."):
+                return target
     raise UnreadableDocument("damaged DOCX (the package names no main document)")
 
 
