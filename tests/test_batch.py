@@ -238,3 +238,15 @@ def test_a_file_that_kills_its_worker_costs_one_row(tmp_path, monkeypatch):
     assert [(os.path.basename(s), st) for s, st, _ in summary.failed] == [("r3_crash.txt", "error")]
     assert "worker process died" in summary.failed[0][2]
     assert len([d for d in _rows(tmp_path / "out" / "documents.csv") if d["status"] == "ok"]) == 8
+
+
+def test_text_is_rewritten_when_a_file_is_processed_again(tmp_path):
+    """A new version of shequ may normalise a file differently; the offsets stored in the database
+    must point into the text on disk, so text/ never keeps an old version."""
+    folder, out = _folder(tmp_path, 2), tmp_path / "out"
+    _run(folder, out, jobs=1)
+    [stale, *_] = sorted((out / "text").glob("*.txt"))
+    fresh = stale.read_text(encoding="utf-8")
+    stale.write_text("an older normalisation of the same file\n", encoding="utf-8")
+    _run(folder, out, jobs=1, incremental=False)
+    assert stale.read_text(encoding="utf-8") == fresh
