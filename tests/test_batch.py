@@ -250,3 +250,26 @@ def test_text_is_rewritten_when_a_file_is_processed_again(tmp_path):
     stale.write_text("an older normalisation of the same file\n", encoding="utf-8")
     _run(folder, out, jobs=1, incremental=False)
     assert stale.read_text(encoding="utf-8") == fresh
+
+
+def test_dask_task_that_fails_is_retried_file_by_file(tmp_path, monkeypatch):
+    """A cluster task that fails (a worker killed under it) is retried one file at a time; the file
+    that fails again gets an error row and the others are mined."""
+    distributed = pytest.importorskip("distributed")
+    folder = _folder(tmp_path, 5)
+    (folder / "r1_crash.txt").write_text(TEXT.format(n=99, m=1), encoding="utf-8")
+    real = batch.process_files
+
+    def process_files(paths, time_limit=None):
+        if any("crash" in p for p in paths):
+            raise RuntimeError("worker killed")  # what KilledWorker looks like to the client
+        return real(paths, time_limit)
+
+    monkeypatch.setattr(batch, "process_files", process_files)
+    monkeypatch.setattr(batch, "DASK_FILES_PER_TASK", 3)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        summary = _run(folder, tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address)
+    assert summary.processed == 6
+    assert [(os.path.basename(s), st) for s, st, _ in summary.failed] == [("r1_crash.txt", "error")]
+    assert len([d for d in _rows(tmp_path / "dask" / "documents.csv") if d["status"] == "ok"]) == 5
