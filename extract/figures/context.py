@@ -55,6 +55,8 @@ def _noun_phrase_after(text: str) -> str:
 def _noun_phrase_before(text: str) -> str:
     """The noun phrase at the end of text (宣传橱窗 in …设置宣传橱窗42块)."""
     words = segment.cut(text[-12:])
+    if len(words) >= 2 and words[-1] in ("到", "至") and segment.pos(words[-2]).startswith("v"):
+        words = words[:-2]  # 网格扩充到120个: the verb of change stands between the noun and the count
     phrase: list[str] = []
     for w in reversed(words):
         if not phrase and w in {"有", "共", "共有", "达", "达到", "约", "计", "合计", "为", "是", "总数", "新增", "累计",
@@ -116,6 +118,10 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
         noun = _noun_phrase_after(item[1:])
         if noun:
             return noun
+    head = segment.cut(item[:10])
+    if len(head) >= 2 and segment.pos(head[0]).startswith("v") and head[1] in _kind_lex()["community"] \
+            and (len(head) == 2 or not _PHRASE_BREAK.isdisjoint(head[2][:1])):
+        return head[0] + head[1]  # 28个创建社区，: a community named by what it does
     if text[:s.start].endswith(("内", "里")) and re.match(r"[\u4e00-\u9fff]", item):
         return ""  # 各社区内11个无主楼院: the noun before is where the things are, not what is counted
     return _counted_before(text, s.start)
