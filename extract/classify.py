@@ -209,9 +209,10 @@ def genre_of(document: Document, status: np.ndarray | None = None) -> str:
     """'plan' for 意见/方案/规划 (requirements), 'report' for 总结/汇报/经验交流; from the title, else
     from whether the sentences lean planned."""
     g = load_toml("standards/taxonomy.toml")["genre"]
-    if re.search(g["plan_title"], document.title):
+    title = re.split(r"[，。；,;!！?？]", document.title, maxsplit=1)[0][:40]  # a title run on into the text
+    if re.search(g["plan_title"], title):
         return "plan"
-    if re.search(g["report_title"], document.title):
+    if re.search(g["report_title"], title):
         return "report"
     if status is not None and len(status) and status[:, 1].mean() > 1.5 * status[:, 0].mean():
         return "plan"
