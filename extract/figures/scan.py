@@ -296,8 +296,8 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
         if s.classifier in lex["weak"] and re.match(r"[\u4e00-\u9fff]", first) \
                 and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
             return False
-        if numeral in ("一", "壹") and not _one_is_quantity(text, s.start, s.end):
-            return False  # 一支重要力量, 一批: an article
+        if numeral in ("一", "壹") and (s.classifier == "方面" or not _one_is_quantity(text, s.start, s.end)):
+            return False  # 一支重要力量, 一批: an article; 一方面…另一方面: a discourse marker
     return True
 
 
@@ -306,7 +306,7 @@ def _first_word(text: str) -> str:
     return words[0] if words else ""
 
 
-_ONE_CUES = re.compile(r"(?:至少|最少|不少于|仅|只|只有|每人|每户|每个|每名|每家|每村|每社区|各|均|新增|在建|配备|配齐|设|设有|"
+_ONE_CUES = re.compile(r"(?:至少|最少|不少于|仅|只|只有|每人|每户|每个|每名|每家|每村|每社区|各|均|新增|在建|配备|配齐|(?<!建)设|(?<!建)设有|"
                        r"增加|增设|共|共有|合计|选择|确定|选取|有|其中|还有|另有|再)[^，。；,;]{0,2}$")
 
 
