@@ -245,8 +245,8 @@ def report_pages(db_path: str, out_dir: str, sources: list[str], extra_flags: li
 def _report_entries(workers: _Workers, store, out_dir: Path, cross: list) -> Callable[[], list[dict]]:
     """Start writing the report pages, in the workers when there are enough documents; returns
     the function that waits for their index entries (the exports run meanwhile)."""
-    sources = store.sources()
     doc_ids = store.doc_ids()
+    sources = list(doc_ids)  # in source order
     owner: dict[str, str] = {}
     for src in sources:  # identical files share one page, written by the first of them
         owner.setdefault(doc_ids.get(src) or src, src)

@@ -298,7 +298,10 @@ def internal_conflict(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
 # --- copied passages ------------------------------------------------------------------------------
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-SHINGLE = load_toml("thresholds.toml")["near_duplicate"]["shingle_chars"]
+@functools.cache
+def _near_duplicate_settings() -> dict:
+    """The [near_duplicate] settings of corpora/thresholds.toml."""
+    return load_toml("thresholds.toml")["near_duplicate"]
 
 
 def passage_key(sentence: str) -> str:
@@ -370,7 +373,7 @@ def audit_digest(result: Result) -> AuditDigest | None:
     masked = passage_key(re.sub(r"\s+", "", doc.text))
     sig = None
     if len(masked) >= 100:  # shorter is too short to call a copy
-        sig = signature(shingle_fingerprints(masked, SHINGLE))
+        sig = signature(shingle_fingerprints(masked, _near_duplicate_settings()["shingle_chars"]))
     return AuditDigest(doc.source, doc.doc_id, doc.title, measures, passages, sig)
 
 
@@ -433,9 +436,9 @@ class Auditor:
         similarity and the longest shared passage); the first flag says how many documents of the
         run share its passages, so a template used a thousand times gives a few flags per report,
         not a thousand."""
-        import numpy as np
+        from .minhash import similarities
 
-        settings = load_toml("thresholds.toml")["near_duplicate"]
+        settings = _near_duplicate_settings()
         keep, checked = settings["flags_per_document"], settings["candidates_checked"]
         text_of = functools.lru_cache(maxsize=64)(self._text)  # a document is in many pairs: read it once
         out = []
@@ -446,7 +449,7 @@ class Auditor:
             if not candidates:
                 continue
             # the most similar candidates first (by signature), then only those are checked for passages
-            sims = (np.stack([self._hashes[o] for o in candidates]) == sig).mean(axis=1)
+            sims = similarities(sig, [self._hashes[o] for o in candidates])
             ranked = sorted(zip(-sims, candidates))[:checked]
             for neg_sim, other_id in ranked:
                 other = self.docs[other_id]

@@ -37,14 +37,14 @@ class TfidfFeatures:
     def __init__(self, analyzer: str, ngram_range: tuple[int, int], vocab: list[str], idf: np.ndarray,
                  offset: int):
         self.analyzer, self.ngram_range, self.offset = analyzer, tuple(ngram_range), offset
-        self.index = {w: i + offset for i, w in enumerate(vocab)}
         self.idf = np.asarray(idf, dtype=np.float64)
-        if analyzer == "char" and ngram_range[1] * self._BITS <= 64:
+        self._keys = self.index = None
+        if analyzer == "char" and ngram_range[1] * self._BITS <= 64:  # packed n-grams, sorted
             packed = np.array([self._pack(w) for w in vocab], dtype=np.uint64)
             order = np.argsort(packed)
             self._keys, self._cols = packed[order], order.astype(np.int64) + offset
-        else:
-            self._keys = None
+        else:  # word n-grams: a dict from n-gram to column
+            self.index = {w: i + offset for i, w in enumerate(vocab)}
 
     @classmethod
     def _pack(cls, gram: str) -> int:

@@ -44,7 +44,12 @@ def signature(fingerprints: np.ndarray) -> np.ndarray:
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard similarity of two signatures."""
-    return float((a == b).mean())
+    return float(similarities(a, [b])[0])
+
+
+def similarities(sig: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """Estimated Jaccard similarity of a signature with each of several others, at once."""
+    return (np.stack(others) == sig).mean(axis=1)
 
 
 class LSH:

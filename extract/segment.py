@@ -151,7 +151,7 @@ def _open_dictionary() -> Dictionary:
 
     The cache is built once from the dictionaries (~3 s) and holds, per first character, long
     strings and packed integers (marshal, which cannot run code): opening it takes ~0.03 s."""
-    stamp = "-".join(f"{int(p.stat().st_mtime)}.{p.stat().st_size}" for p in _sources())
+    stamp = "-".join(f"{int(st.st_mtime)}.{st.st_size}" for st in (p.stat() for p in _sources()))
     cache = _cache_dir() / f"dictionary-{_CACHE_FORMAT}-{stamp}.marshal"
     try:
         return Dictionary(*marshal.loads(cache.read_bytes()))
@@ -198,17 +198,18 @@ def load() -> None:
 
 def cut(text: str) -> list[str]:
     """Words of a short text (no HMM guessing of unknown words: stable on short windows)."""
-    if len(text) <= 24:
-        return list(cut_cached(text))
-    dictionary().need(text)
-    return _tokenizer().lcut(text, HMM=False)
+    return list(cut_cached(text)) if len(text) <= 24 else _cut(text)
 
 
 @functools.lru_cache(maxsize=4096)
 def cut_cached(text: str) -> tuple[str, ...]:
     """`cut` for texts that recur (a sentence holding several figures, short windows)."""
-    dictionary().need(text)
-    return tuple(_tokenizer().lcut(text, HMM=False))
+    return tuple(_cut(text))
+
+
+def _cut(text: str) -> list[str]:
+    dictionary().need(text)  # the entries the tokenizer will look up, before it looks them up
+    return _tokenizer().lcut(text, HMM=False)
 
 
 def pos(word: str) -> str:

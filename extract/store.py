@@ -41,6 +41,10 @@ def _q(cols) -> str:
     return ",".join(f'"{c}"' for c in cols)
 
 
+def _insert_sql(table: str, cols: list[str]) -> str:
+    return f"INSERT INTO {table} ({_q(cols)}) VALUES ({','.join('?' * len(cols))})"
+
+
 def _sql_type(t) -> str:
     t = str(t)
     if "float" in t:
@@ -95,12 +99,9 @@ class Store:
 
     # --- writing -----------------------------------------------------------------------------
 
-    def add(self, result: Result, stat: os.stat_result | None) -> None:
-        """Store one file's records in one transaction, replacing what an earlier run stored."""
-        self.add_rows(result.document.source, rows_of(result), stat)
-
     def add_rows(self, source: str, rows: dict[str, list[tuple]], stat: os.stat_result | None) -> None:
-        """Store one file's rows (`rows_of`, possibly computed in a worker) in one transaction."""
+        """Store one file's rows (`rows_of`, possibly computed in a worker) in one transaction,
+        replacing what an earlier run stored."""
         self.db.execute("BEGIN")
         try:
             self._delete(source)
@@ -118,15 +119,14 @@ class Store:
 
     @functools.cached_property
     def _inserts(self) -> dict[str, str]:
-        return {name: f"INSERT INTO {name} ({_q(cols)}) VALUES ({','.join('?' * len(cols))})"
-                for name, cols in _ROW_COLUMNS.items()}
+        return {name: _insert_sql(name, cols) for name, cols in _ROW_COLUMNS.items()}
 
     def replace_cross_doc_flags(self, flags: list[Flag]) -> None:
         """The cross-document findings of this run replace those of the last one."""
         cols = _ROW_COLUMNS["flags"]
         self.db.execute("BEGIN")
         self.db.execute("DELETE FROM flags WHERE cross_doc=1")
-        self.db.executemany(f"INSERT INTO flags ({_q(cols + ['cross_doc'])}) VALUES ({','.join('?' * (len(cols) + 1))})",
+        self.db.executemany(_insert_sql("flags", cols + ["cross_doc"]),
                             [tuple(getattr(f, c) for c in cols) + (1,) for f in flags])
         self.db.execute("COMMIT")
 
@@ -140,12 +140,8 @@ class Store:
         yield from self.db.execute(f"SELECT {_q(cols)} FROM {table} ORDER BY {order}")
 
     def doc_ids(self) -> dict[str, str]:
-        """source -> doc_id of every document."""
-        return dict(self.db.execute("SELECT source, doc_id FROM documents"))
-
-    def sources(self) -> list[str]:
-        """Every document's source, in order."""
-        return [s for (s,) in self.db.execute("SELECT source FROM documents ORDER BY source")]
+        """source -> doc_id of every document, by source."""
+        return dict(self.db.execute("SELECT source, doc_id FROM documents ORDER BY source"))
 
     def results(self, text_dir: Path, exclude: set[str] = frozenset(), only: list[str] | None = None):
         """Rebuild every document's Result (text read back from text/<doc_id>.txt), one at a time,
@@ -178,11 +174,6 @@ class Store:
     def failed(self) -> list[tuple[str, str, str]]:
         """(source, status, error) of every document that was not read."""
         return self.db.execute("SELECT source, status, error FROM documents WHERE status != 'ok' ORDER BY source").fetchall()
-
-    def cross_doc_flags(self) -> list[Flag]:
-        cols = columns(Flag)
-        return [Flag(**dict(zip(cols, r))) for r in
-                self.db.execute(f"SELECT {_q(cols)} FROM flags WHERE cross_doc=1")]
 
     def close(self) -> None:
         self.db.close()
