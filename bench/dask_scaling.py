@@ -4,7 +4,7 @@
     python bench/dask_scaling.py --docs 120
 
 Starts a Dask scheduler and single-threaded workers as separate processes (`dask scheduler`,
-`dask worker`), as on a real cluster, then times `extract.batch.run(..., engine="dask")` on the
+`dask worker`), as on a real cluster, then times `extract.bulk.run(..., engine="dask")` on the
 same generated corpus with 1, then 2 workers. It also prints the client's CPU time per document
 (database writes, cross-document checks, exports, and its side of Dask's traffic): with a worker's
 CPU time per document, that says how many workers one client can feed."""
@@ -25,8 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import make_corpus  # noqa: E402
 
-from extract.batch import RunOptions, run  # noqa: E402
-from extract.cli import iter_inputs  # noqa: E402
+from extract.bulk import RunOptions, iter_inputs, run  # noqa: E402
 
 DASK = str(Path(sys.executable).with_name("dask"))
 
@@ -60,7 +59,7 @@ def main() -> None:
             try:
                 with Client(address, timeout=60) as client:
                     client.wait_for_workers(workers, timeout=60)
-                    client.run(lambda: __import__("extract.batch").batch._warm_up())  # load models before timing
+                    client.run(lambda: __import__("extract.bulk.outcome").bulk.outcome.warm_up())  # load models before timing
                 start, cpu = time.perf_counter(), time.process_time()
                 run(files, Path(tmp) / f"out{workers}", RunOptions(engine="dask", scheduler=address,
                                                                    report=False, incremental=False))

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 import extract  # noqa: E402
 from extract import segment  # noqa: E402
-from extract.cli import iter_inputs  # noqa: E402
+from extract.bulk import iter_inputs  # noqa: E402
 from extract.figures import extract_figures  # noqa: E402
 
 

@@ -21,18 +21,17 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import make_corpus  # noqa: E402
 
-import extract.batch as batch  # noqa: E402
-import extract.check as check  # noqa: E402
-import extract.classify as classify  # noqa: E402
+import extract.audit.document as audit  # noqa: E402
+import extract.bulk.outcome as outcome  # noqa: E402
 import extract.figures as figures  # noqa: E402
 import extract.pipeline as pipeline  # noqa: E402
 import extract.readers as readers  # noqa: E402
-import extract.store as store  # noqa: E402
+import extract.standards as standards  # noqa: E402
 
 STAGES = [(readers, "read", "read the file"), (pipeline, "normalise", "normalise"),
-          (figures, "extract_figures", "figures"), (classify, "classify_document", "standards"),
-          (check, "check_document", "per-document checks"), (check, "audit_digest", "cross-document digest"),
-          (store, "rows_of", "rows for the database"), (batch, "write_text", "write text/")]
+          (figures, "extract_figures", "figures"), (standards, "classify_document", "standards"),
+          (audit, "check_document", "per-document checks"), (outcome, "digest", "cross-document digest"),
+          (outcome, "rows_of", "rows for the database"), (outcome, "write_text", "write text/")]
 
 
 def main() -> None:
@@ -54,11 +53,11 @@ def main() -> None:
         text_dir.mkdir()
         make_corpus(corpus, a.docs)
         t = time.process_time()
-        batch._warm_up()
+        outcome.warm_up()
         warm = time.process_time() - t
         t = time.process_time()
         for path in sorted(corpus.iterdir()):
-            batch.process_to_outcome(str(path), None, str(text_dir))
+            outcome.outcome_for(str(path), None, str(text_dir))
         total = time.process_time() - t
     print(f"warm-up (dictionary index, tokenizer, model): {warm:.2f} s")
     for label, s in sorted(spent.items(), key=lambda x: -x[1]):

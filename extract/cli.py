@@ -1,4 +1,8 @@
-"""The `shequ` command: a thin layer over the library (extract.process and friends)."""
+"""The `shequ` command: a thin layer over the library (`extract.process_file` and friends).
+
+The library's own errors of a run (`ShequError`: a missing extra, a missing model) are translated
+into one `Error: …` line here, in one place (`ShequGroup.invoke`); any other exception is a bug:
+its traceback shows under `--debug`, else one line asking for a report."""
 from __future__ import annotations
 
 import logging
@@ -9,31 +13,51 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .pipeline import process, read
+from .bulk import iter_inputs
+from .errors import ShequError
+from .pipeline import process_file, read
 
-INPUT_SUFFIXES = {".pdf", ".docx", ".doc", ".txt", ".html", ".htm", ".rtf", ".wps", ".text", ".md"}
-
-
-def iter_inputs(paths: tuple[Path, ...]) -> list[Path]:
-    """Files named on the command line plus every file under named folders (recursive, sorted),
-    skipping hidden files and our own outputs."""
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if f.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    files.append(f)
-        else:
-            files.append(p)
-    return files
+__all__ = ["main", "iter_inputs"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_debug(ctx: click.Context, param, value: bool) -> None:
+    if value:
+        ctx.find_root().ensure_object(dict)["debug"] = True
+        logging.getLogger().setLevel(logging.DEBUG)
+
+
+_debug_option = click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+                             help="Show tracebacks for failing files and internal errors.")
+
+
+class ShequGroup(click.Group):
+    """The command group; translates the library's errors into one line, in one place."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ShequError as e:
+            raise click.ClickException(str(e)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as e:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            raise click.ClickException(f"internal error ({type(e).__name__}: {' '.join(str(e).split())[:200]}); "
+                                       "please report it, with the output of the same command run with --debug") \
+                from None
+
+    def command(self, *args, **kwargs):
+        """Every subcommand also takes --debug after its name."""
+        decorator = super().command(*args, **kwargs)
+        return lambda f: decorator(_debug_option(f))
+
+
+@click.group(cls=ShequGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="shequ")
-@click.option("--debug", is_flag=True, help="Show tracebacks for failing files.")
+@_debug_option
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context) -> None:
     """Mine Chinese community-building (社区建设) reports.
 
     \b
@@ -41,8 +65,9 @@ def main(ctx: click.Context, debug: bool) -> None:
       shequ extract reports/ -o outputs/      # every file under reports/
       shequ figures report.pdf                # one document's figures as a table
     """
-    ctx.obj = {"debug": debug}
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(message)s")
+    ctx.ensure_object(dict)
+    logging.basicConfig(level=logging.DEBUG if ctx.obj.get("debug") else logging.WARNING,
+                        format="%(levelname)s %(message)s")
 
 
 @main.command()
@@ -76,7 +101,7 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: in
       shequ extract /data -o out/ --engine dask --scheduler tcp://scheduler-host:8786
     Exit status: 0 when every file was read, 1 when any failed (all rows are still written).
     """
-    from .batch import RunOptions, run
+    from .bulk import RunOptions, run
 
     files = iter_inputs(paths)
     options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler, time_limit=time_limit, excel=excel,
@@ -84,10 +109,7 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: in
     show_bar = len(files) > 3 and sys.stderr.isatty()
     with click.progressbar(length=len(files), label="reading", show_pos=True,
                            file=sys.stderr if show_bar else open(os.devnull, "w")) as bar:
-        try:
-            summary = run(files, out_dir, options, progress=lambda r: bar.update(1))
-        except RuntimeError as e:
-            raise click.ClickException(str(e)) from None
+        summary = run(files, out_dir, options, progress=lambda r: bar.update(1))
     for source, status, error in summary.failed:
         click.echo(f"{source}: {status}: {error}", err=True)
     click.echo(f"{summary.files} files ({summary.processed} processed, {summary.skipped} unchanged), "
@@ -122,7 +144,7 @@ def figures(file: Path, all_columns: bool) -> None:
     Example:
       shequ figures corpora/samples/02_gongzuo_zongjie.pdf
     """
-    result = process(file)
+    result = process_file(file)
     doc = result.document
     if doc.status != "ok":
         raise click.ClickException(f"{file}: {doc.status}: {doc.error}")
@@ -170,7 +192,7 @@ def train(out_dir: Path | None, corpus: Path | None, folds: int) -> None:
       shequ train                          # rebuild models/standard_tagger.npz
       shequ train --corpus my_sentences/ --out my_model/
     """
-    from .train import train as run_training
+    from .standards.train import train as run_training
 
     meta = run_training(out_dir=out_dir, corpus=corpus, folds=folds)
     cv = meta["cross_validation"]
@@ -200,8 +222,6 @@ def evaluate(gold_dir: Path, paths: tuple[Path, ...], per_doc: bool, as_json: bo
     import json
 
     from .evaluate import score
-
-    from .batch import process_file
 
     results = [process_file(str(p)) for p in iter_inputs(paths)]
     scores = score(results, gold_dir)

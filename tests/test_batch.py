@@ -15,9 +15,10 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from extract import batch
-from extract.batch import RunOptions, run
-from extract.cli import iter_inputs, main
+import extract.readers
+from extract.bulk import RunOptions, engines, iter_inputs, outcome, run
+from extract.cli import main
+from extract.pipeline import process_file
 
 from conftest import REPORT_LINES, make_samples
 
@@ -109,16 +110,14 @@ def test_killed_run_resumes(tmp_path):
 
 
 def test_time_limit_gives_an_error_row(tmp_path, monkeypatch):
-    import extract.pipeline
-
-    def slow(path):
+    def slow(path, data, fmt):
         time.sleep(5)
 
-    monkeypatch.setattr(extract.pipeline, "process", slow)
+    monkeypatch.setattr(extract.readers, "read", slow)
     p = tmp_path / "a.txt"
     p.write_text("x", encoding="utf-8")
     start = time.time()
-    result = batch.process_file(str(p), time_limit=1)
+    result = process_file(str(p), time_limit=1)
     assert time.time() - start < 4
     assert result.document.status == "error" and "time limit" in result.document.error
 
@@ -141,7 +140,7 @@ def test_time_limit_is_not_swallowed_by_a_fallback(tmp_path, monkeypatch):
     p = tmp_path / "a.pdf"
     p.write_bytes(b"%PDF-1.4\n%%EOF\n")
     start = time.time()
-    result = batch.process_file(str(p), time_limit=1)
+    result = process_file(str(p), time_limit=1)
     assert time.time() - start < 2.5 and calls == ["pdfium"]
     assert result.document.status == "error" and "time limit" in result.document.error
 
@@ -163,8 +162,8 @@ def test_dask_engine_on_a_local_cluster(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     folder = _folder(tmp_path, 9)
     # 5 tasks of at most 2 files, at most 4 in flight: the client tops up the queue as tasks finish
-    monkeypatch.setattr(batch, "DASK_FILES_PER_TASK", 2)
-    monkeypatch.setattr(batch, "DASK_MIN_IN_FLIGHT", 1)
+    monkeypatch.setattr(engines, "DASK_FILES_PER_TASK", 2)
+    monkeypatch.setattr(engines, "DASK_MIN_IN_FLIGHT", 1)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster:
         summary = _run(folder, tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address)
@@ -221,18 +220,16 @@ def test_a_file_that_kills_its_worker_costs_one_row(tmp_path, monkeypatch):
     """A crash inside a library (a segfault, the OOM killer) kills the worker process and the pool
     with it: the files in flight are retried one by one, the one that kills again gets an error
     row, and every other file is mined."""
-    import extract.pipeline
-
     folder = _folder(tmp_path, 8)
     (folder / "r3_crash.txt").write_text(TEXT.format(n=99, m=1), encoding="utf-8")
-    real = extract.pipeline.process
+    real = extract.readers.read
 
-    def process(path):
+    def read(path, data=None, fmt=None):
         if "crash" in str(path):  # stands for a segfault in a reader library
             os.kill(os.getpid(), signal.SIGKILL)
-        return real(path)
+        return real(path, data, fmt)
 
-    monkeypatch.setattr(extract.pipeline, "process", process)  # the forked workers inherit it
+    monkeypatch.setattr(extract.readers, "read", read)  # the forked workers inherit it
     summary = _run(folder, tmp_path / "out", jobs=2)
     assert summary.processed == 9
     assert [(os.path.basename(s), st) for s, st, _ in summary.failed] == [("r3_crash.txt", "error")]
@@ -258,18 +255,19 @@ def test_dask_task_that_fails_is_retried_file_by_file(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     folder = _folder(tmp_path, 5)
     (folder / "r1_crash.txt").write_text(TEXT.format(n=99, m=1), encoding="utf-8")
-    real = batch.process_files
+    real = outcome.outcomes_for
 
-    def process_files(paths, time_limit=None):
+    def outcomes_for(paths, time_limit=None):
         if any("crash" in p for p in paths):
             raise RuntimeError("worker killed")  # what KilledWorker looks like to the client
         return real(paths, time_limit)
 
-    monkeypatch.setattr(batch, "process_files", process_files)
-    monkeypatch.setattr(batch, "DASK_FILES_PER_TASK", 3)
+    monkeypatch.setattr(engines, "outcomes_for", outcomes_for)
+    monkeypatch.setattr(engines, "DASK_FILES_PER_TASK", 3)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster:
         summary = _run(folder, tmp_path / "dask", engine="dask", scheduler=cluster.scheduler_address)
     assert summary.processed == 6
     assert [(os.path.basename(s), st) for s, st, _ in summary.failed] == [("r1_crash.txt", "error")]
+    assert "RuntimeError: worker killed" in summary.failed[0][2]  # the task's own exception, not a guess
     assert len([d for d in _rows(tmp_path / "dask" / "documents.csv") if d["status"] == "ok"]) == 5

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import extract
-from extract import check
-from extract.check import Auditor, check_document
+from extract.audit import document as check
+from extract.audit.corpus import CorpusIndex
+from extract.audit.document import check_document
 
 
 def _flags(tmp_path, text, name="r.txt"):
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
-    return extract.process(p)
+    return extract.process_file(p)
 
 
 def _checks(result):
@@ -69,7 +70,7 @@ def test_cross_doc_conflict_and_near_duplicate(tmp_path):
     a = _flags(tmp_path, f"青石区社区建设经验材料\n青石区共有21个社区。\n{body}\n", "a.txt")
     b = _flags(tmp_path, f"青石区社区工作汇报\n青石区共有24个社区。\n{body.replace('近年来', '去年以来')}\n", "b.txt")
     c = _flags(tmp_path, "白沙镇农业生产总结\n全镇粮食播种面积稳定，水利设施持续改善，农民收入稳步增长。" * 3 + "\n", "c.txt")
-    auditor = Auditor()
+    auditor = CorpusIndex()
     for r in (a, b, c):
         auditor.add(r)
     flags = auditor.finish()
@@ -83,7 +84,7 @@ def test_a_template_shared_by_many_reports_gives_each_a_few_flags(tmp_path):
     body = ("近年来，我们坚持以党建引领社区治理，把服务居民作为社区工作的出发点和落脚点，推动社区建设不断取得新成效。"
             "一是健全组织体系，推动社区党组织全覆盖，形成了上下联动、齐抓共管的工作格局。"
             "二是完善服务阵地，整合各类资源建设综合服务中心，为居民提供一站式便民服务。")
-    auditor = Auditor()
+    auditor = CorpusIndex()
     for i in range(8):
         auditor.add(_flags(tmp_path, f"第{i}街道社区建设总结\n{body}\n投入经费{100 + i}万元。\n", f"r{i}.txt"))
     dups = [f for f in auditor.finish() if f.check == "near_duplicate"]
@@ -115,7 +116,7 @@ def test_a_failing_check_never_costs_the_others(tmp_path, monkeypatch):
 def test_minhash_estimates_jaccard_similarity():
     import random
 
-    from extract.minhash import LSH, shingle_fingerprints, signature, similarity
+    from extract.audit.minhash import LSH, shingle_fingerprints, signature, similarity
 
     rng = random.Random(7)
     chars = [chr(0x4E00 + i) for i in range(3000)]
@@ -134,8 +135,6 @@ def test_minhash_estimates_jaccard_similarity():
 
 
 def test_near_duplicate_partners_are_the_most_similar_ones(tmp_path, monkeypatch):
-    from extract import check
-
     sentences = [f"第{c}项工作围绕居民需求持续推进，社区组织各方力量开展{c}服务，群众满意度不断提高，得到上级部门充分肯定。"
                  for c in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"]
     other = [s.replace("居民需求", "企业发展").replace("群众满意度", "营商环境") for s in sentences]
@@ -150,7 +149,7 @@ def test_near_duplicate_partners_are_the_most_similar_ones(tmp_path, monkeypatch
             if name == "thresholds.toml" else data
 
     monkeypatch.setattr(check, "load_toml", one_candidate)
-    auditor = Auditor()
+    auditor = CorpusIndex()
     halves = [half.replace("第", w) for w in ("其", "该", "此", "本", "另")]  # five less similar partners
     for name, body in [("b_base.txt", base), ("c_near.txt", near)] + [(f"h{i}.txt", h) for i, h in enumerate(halves)]:
         auditor.add(_flags(tmp_path, f"社区工作总结\n{body}\n", name))

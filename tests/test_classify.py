@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import extract
-from extract import classify
-from extract.train import fit, load_corpus, prepare, to_arrays, training_files
+from extract.standards import tagger as tagging
+from extract.standards.model import prepare
+from extract.standards.train import fit, load_corpus, to_arrays, training_files
 
 from conftest import SAMPLES
 
@@ -24,7 +25,7 @@ def trained():
 
 
 def test_handwritten_tfidf_equals_scikit_learn(trained):
-    tagger = classify.tagger_from_arrays(to_arrays(trained))
+    tagger = tagging.tagger_from_arrays(to_arrays(trained))
     X = trained["features"].transform([prepare(t) for t in SENTENCES]).toarray()
     for row, text in enumerate(SENTENCES):
         mine = np.zeros(X.shape[1])
@@ -41,22 +42,22 @@ def test_handwritten_tfidf_equals_scikit_learn(trained):
 
 
 def test_retraining_reproduces_the_shipped_model(trained):
-    shipped = classify.tagger()
-    rebuilt = classify.tagger_from_arrays(to_arrays(trained))
+    shipped = tagging.tagger()
+    rebuilt = tagging.tagger_from_arrays(to_arrays(trained))
     for a, b in zip(shipped.predict(SENTENCES), rebuilt.predict(SENTENCES)):
         assert np.abs(a - b).max() < 0.02
 
 
 def test_sentence_predictions_make_sense():
-    topic, status = classify.tagger().predict(SENTENCES[:3])
-    labels = classify.tagger().labels
+    topic, status = tagging.tagger().predict(SENTENCES[:3])
+    labels = tagging.tagger().labels
     assert topic[0, labels.index("facilities")] > 0.5 and topic[0, labels.index("funding_guarantee")] > 0.5
     assert status[1].argmax() == 1  # planned
     assert topic[2, labels.index("volunteering")] > 0.9 and status[2].argmax() == 0  # achieved
 
 
 def test_document_claims_point_to_real_sentences():
-    result = extract.process(SAMPLES / "09_laonian_fuwu.txt")
+    result = extract.process_file(SAMPLES / "09_laonian_fuwu.txt")
     claims = {(c.standard, c.status): c for c in result.claims}
     assert ("elderly_care", "achieved") in claims
     for c in result.claims:
@@ -65,13 +66,13 @@ def test_document_claims_point_to_real_sentences():
 
 
 def test_plan_documents_claim_planned_standards():
-    result = extract.process(SAMPLES / "04_chuangjian_fangan.txt")
+    result = extract.process_file(SAMPLES / "04_chuangjian_fangan.txt")
     statuses = [c.status for c in result.claims]
     assert statuses.count("planned") > statuses.count("achieved")
 
 
 def test_honours():
-    result = extract.process(SAMPLES / "01_jingyan_jiaoliu.txt")
+    result = extract.process_file(SAMPLES / "01_jingyan_jiaoliu.txt")
     titles = {h.title: h for h in result.honours}
     h = titles["全省和谐社区建设示范城区"]
     assert h.holder == "青川区" and h.level == "provincial" and h.year == "2020"
@@ -86,6 +87,6 @@ def test_second_blind_sets_keep_their_scores(folder, figures_f1, standards_f1):
     from extract.evaluate import score
 
     folder = Path(__file__).parent / "data" / folder
-    summary = score([extract.process(p) for p in sorted(folder.glob("*.txt"))], folder).summary()
+    summary = score([extract.process_file(p) for p in sorted(folder.glob("*.txt"))], folder).summary()
     assert summary["documents"] == 8
     assert summary["typed_f1"] >= figures_f1 and summary["standards_f1"] >= standards_f1

@@ -72,7 +72,7 @@ def test_gold_fixture(folder, stem):
     (figures_blind/): every gold figure is found with its value and unit, nothing extra, and at
     most two kind disagreements per report."""
     gold = [json.loads(l) for l in (DATA / folder / f"{stem}.figures.jsonl").read_text("utf-8").splitlines()]
-    doc = extract.process(DATA / folder / f"{stem}.txt")
+    doc = extract.process_file(DATA / folder / f"{stem}.txt")
     got = [(f.quantity, f.unit, round(f.value, 2), f.value_max and round(f.value_max, 2)) for f in doc.figures]
     want = [(g["quantity"], g["unit"], round(g["value"], 2), g["value_max"] and round(g["value_max"], 2)) for g in gold]
     assert sorted(got, key=str) == sorted(want, key=str)
@@ -82,7 +82,7 @@ def test_gold_fixture(folder, stem):
 
 
 def test_figure_offsets_point_into_the_text(make_docx):
-    result = extract.process(make_docx())
+    result = extract.process_file(make_docx())
     text = result.document.text
     assert len(result.figures) >= 10
     for f in result.figures:

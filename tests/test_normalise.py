@@ -108,6 +108,6 @@ def test_surrogate_pairs_from_rtf_become_characters(tmp_path):
     p = tmp_path / "emoji.rtf"  # Word writes characters beyond the BMP as two \u escapes
     p.write_text(r"{\rtf1\ansi\uc1 \u-10179?\u-8704? \u31038?\u21306?\u24314?\u35774?\u25237?\u20837?"
                  r"\u36164?\u37329?120\u19975?\u20803?\u12290?\par}", encoding="ascii")
-    result = extract.process(p)
+    result = extract.process_file(p)
     assert result.document.status == "ok" and "😀" in result.document.text
     assert [f.value for f in result.figures] == [1200000]

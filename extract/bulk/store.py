@@ -13,8 +13,8 @@ import sqlite3
 from dataclasses import fields
 from pathlib import Path
 
-from . import __version__
-from .records import Claim, Document, Figure, Flag, Honour, Result, Sentence, columns
+from .. import __version__
+from ..records import Claim, Document, Figure, Flag, Honour, Result, Sentence, columns
 
 TABLES = {"documents": Document, "figures": Figure, "standards": Claim, "honours": Honour, "flags": Flag}
 _CHILDREN = {"figures": "figures", "standards": "claims", "honours": "honours", "flags": "flags"}

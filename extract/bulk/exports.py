@@ -8,7 +8,8 @@ import os
 from dataclasses import fields
 from pathlib import Path
 
-from .records import columns
+from ..errors import MissingDependency
+from ..records import columns
 from .store import TABLES, Store
 
 
@@ -71,7 +72,7 @@ def export_xlsx(store: Store, out_dir: Path) -> Path:
     try:
         from openpyxl import Workbook
     except ImportError:
-        raise RuntimeError("XLSX output needs openpyxl: pip install openpyxl") from None
+        raise MissingDependency("XLSX output needs openpyxl: pip install 'shequ[xlsx]'") from None
     wb = Workbook(write_only=True)
     for table, rec in TABLES.items():
         ws = wb.create_sheet(table)
