@@ -20,7 +20,7 @@ from extract.bulk import RunOptions, engines, iter_inputs, outcome, run
 from extract.cli import main
 from extract.pipeline import process_file
 
-from conftest import REPORT_LINES, make_samples
+from helpers import REPORT_LINES, make_samples
 
 TEXT = "青石街道辖区面积12.5平方公里，下辖{n}个社区，投入资金{m}万元。\n"
 
@@ -271,3 +271,20 @@ def test_dask_task_that_fails_is_retried_file_by_file(tmp_path, monkeypatch):
     assert [(os.path.basename(s), st) for s, st, _ in summary.failed] == [("r1_crash.txt", "error")]
     assert "RuntimeError: worker killed" in summary.failed[0][2]  # the task's own exception, not a guess
     assert len([d for d in _rows(tmp_path / "dask" / "documents.csv") if d["status"] == "ok"]) == 5
+
+
+def test_a_failing_stage_keeps_the_row_and_what_came_before(tmp_path, monkeypatch):
+    """A bug in classification costs the file its claims, not its document row or its figures."""
+    import extract.standards
+
+    def broken(document):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(extract.standards, "classify_document", broken)
+    p = tmp_path / "a.txt"
+    p.write_text(TEXT.format(n=8, m=100), encoding="utf-8")
+    result = process_file(p)
+    assert result.document.status == "error" and result.document.doc_id
+    assert result.document.error.startswith("standards classification failed (KeyError")
+    assert [f.value for f in result.figures if f.kind == "community_count"] == [8]
+    assert not result.claims

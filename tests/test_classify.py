@@ -12,7 +12,7 @@ from extract.standards import tagger as tagging
 from extract.standards.model import prepare
 from extract.standards.train import fit, load_corpus, to_arrays, training_files
 
-from conftest import SAMPLES
+from helpers import SAMPLES
 
 SENTENCES = ["全年投入资金640万元，对3个社区服务用房进行改扩建。", "力争到2025年底，城市社区综合服务设施覆盖率达到100%。",
              "社区组建志愿服务队12支，开展志愿服务活动150余场。", "存在的问题：部分社区工作经费来源单一。", "XX区ABC社区 网格"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from extract.cli import main
 from extract.records import Document, Figure, columns
 
-from conftest import SAMPLES
+from helpers import SAMPLES
 
 
 def _rows(path):
@@ -30,7 +30,10 @@ def test_extract_samples_writes_every_table(tmp_path):
         assert len(text) == int(d["chars"])
     figs = _rows(out / "figures.csv")
     assert list(figs[0]) == columns(Figure) and len(figs) > 150
-    assert result.exit_code in (0, 1)
+    failed = [d for d in docs if d["status"] != "ok"]
+    assert result.exit_code == (1 if failed else 0)
+    for d in failed:  # one line per file that was not read, on stderr
+        assert f"{d['source']}: {d['status']}: {d['error']}" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -48,7 +51,7 @@ def test_bad_files_are_rows_not_crashes(tmp_path):
     assert docs["good.txt"]["status"] == "ok"
     assert docs["empty.docx"]["status"] == "empty"
     assert docs["noise.pdf"]["status"] in ("error", "unsupported")
-    assert "noise.pdf" in result.output  # one line per failing file on stderr
+    assert f"{folder / 'noise.pdf'}: {docs['noise.pdf']['status']}: " in result.stderr  # one line per failing file
     assert len(_rows(out / "figures.csv")) == 2
 
 
@@ -61,7 +64,7 @@ def test_all_ok_exits_zero(tmp_path):
 
 def test_usage_error_exits_two(tmp_path):
     result = CliRunner().invoke(main, ["extract", str(tmp_path / "missing.pdf")])
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "does not exist" in result.stderr
 
 
 def test_text_command_prints_normalised_text():
@@ -74,7 +77,7 @@ def test_text_command_on_a_bad_file(tmp_path):
     p = tmp_path / "x.pdf"
     p.write_bytes(b"%PDF-1.4 broken")
     result = CliRunner().invoke(main, ["text", str(p)])
-    assert result.exit_code == 1 and result.output.startswith("Error:") or "Error:" in result.output
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {p}: error: damaged or truncated PDF")
     assert "Traceback" not in result.output
 
 
@@ -84,3 +87,35 @@ def test_every_command_has_help_with_an_example():
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.output, name
+
+
+def test_a_missing_model_is_one_line_naming_shequ_train(tmp_path, monkeypatch):
+    from extract.standards import tagger
+
+    monkeypatch.setattr(tagger, "model_path", lambda name: tmp_path / "nowhere" / name)
+    tagger.tagger.cache_clear()
+    try:
+        f = tmp_path / "a.txt"
+        f.write_text("下辖15个社区。", encoding="utf-8")
+        result = CliRunner().invoke(main, ["extract", str(f), "-o", str(tmp_path / "o"), "-j", "1"])
+    finally:
+        tagger.tagger.cache_clear()
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no standards model at") and "shequ train" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_an_internal_error_is_one_line_and_debug_after_the_subcommand_shows_it(tmp_path, monkeypatch):
+    import extract.bulk
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(extract.bulk, "run", broken)
+    f = tmp_path / "a.txt"
+    f.write_text("下辖15个社区。", encoding="utf-8")
+    plain = CliRunner().invoke(main, ["extract", str(f), "-o", str(tmp_path / "o")])
+    assert plain.exit_code == 1 and "internal error (ZeroDivisionError: a bug)" in plain.stderr
+    assert "please report" in plain.stderr and "Traceback" not in plain.stderr
+    debug = CliRunner().invoke(main, ["extract", str(f), "-o", str(tmp_path / "o"), "--debug"])
+    assert isinstance(debug.exception, ZeroDivisionError)  # the real traceback, not a one-liner

@@ -5,7 +5,7 @@ import re
 
 from extract.cli import main
 
-from conftest import ROOT
+from helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -32,5 +32,7 @@ def test_every_command_is_documented():
 
 
 def test_every_output_file_is_documented():
-    for name in ("documents.csv", "figures.csv", "standards.csv", "honours.csv", "text/<doc_id>.txt"):
-        assert name in README, name
+    from extract.bulk.store import TABLES
+
+    for name in [f"{table}.csv" for table in TABLES] + ["text/<doc_id>.txt", "report/index.html", "shequ.sqlite"]:
+        assert f"`{name}`" in README, name

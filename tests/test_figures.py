@@ -9,7 +9,7 @@ import extract
 from extract.figures import find_figures
 from extract.resources import load_toml
 
-from conftest import DATA
+from helpers import DATA
 
 RULES = load_toml("figures.toml")["examples"]
 

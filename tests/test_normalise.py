@@ -8,7 +8,7 @@ from extract import normalise as N
 from extract.records import RawDocument
 from extract.resources import load_toml
 
-from conftest import SAMPLES
+from helpers import SAMPLES
 
 
 def test_fold_width_digits_letters_percent_but_not_chinese_punctuation():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import tomllib
 
-from conftest import ROOT
+from helpers import ROOT
 
 
 def test_every_subpackage_is_listed_in_pyproject():

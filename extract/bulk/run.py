@@ -16,7 +16,7 @@ from ..pipeline import DEFAULT_TIME_LIMIT_S
 from ..records import Document
 from . import engines
 from .exports import export_csv, export_jsonl, export_xlsx
-from .outcome import write_text
+from .outcome import warm_up, write_text
 from .pages import start_pages, write_index
 from .store import Store
 
@@ -49,6 +49,8 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
         progress: Callable[[Document], None] | None = None) -> RunSummary:
     """Process `files` into `out_dir` (shequ.sqlite, CSVs, text/, report/)."""
     options = options or RunOptions()
+    if options.engine == "local":
+        warm_up()  # a missing or mismatched model stops the run here, with one line, not once per file
     out_dir = Path(out_dir)
     (out_dir / "text").mkdir(parents=True, exist_ok=True)
     store = Store(out_dir / "shequ.sqlite")

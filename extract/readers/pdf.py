@@ -12,6 +12,8 @@ from pathlib import Path
 from ..errors import NoTextLayer, UnreadableDocument
 from ..records import RawDocument
 
+log = logging.getLogger(__name__)
+
 _CID = re.compile(r"\(cid:\d+\)")
 # pdfium emits quotation marks set in another font out of reading order: " “" at the end of the
 # line, with a space left where the mark belongs ("按照 理顺关系、多元参 “").
@@ -83,11 +85,12 @@ def _read_pdfplumber(path: Path) -> list[str]:
 
 def read(path: Path, data: bytes) -> RawDocument:
     """Text of every page; raises NoTextLayer when no page has usable text."""
+    import pypdfium2 as pdfium
+
     try:
         pages = _read_pdfium(data)
-    except UnreadableDocument:
-        raise
-    except Exception:
+    except pdfium.PdfiumError as e:  # pdfium rejects the file: pdfplumber reads more broken files
+        log.info("pdfium could not open %s (%s); trying pdfplumber", path, e)
         try:
             pages = _read_pdfplumber(path)
         except Exception as e:
