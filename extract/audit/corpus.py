@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..records import Figure, Flag, Result
-from .document import (figure_refs, format_number, measure_of, near_duplicate_settings, passage_hash, passage_key,
-                       title_entity)
+from .document import (figure_refs, format_number, measure_of, message, near_duplicate_settings, passage_hash,
+                       passage_key, title_entity)
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +98,9 @@ class CorpusIndex:
                     continue
                 other = self.docs[first_doc]
                 out.append(Flag(source=f.source, doc_id=doc_id, check="cross_doc_conflict", severity="warning",
-                                message=f"{entity}的{measure}为{format_number(f.value)}，而《{other.title[:30]}》中为"
-                                        f"{format_number(first.value)}。",
+                                message=message("cross_doc_conflict", entity=entity, measure=measure,
+                                                value=format_number(f.value), other_title=other.title[:30],
+                                                other_value=format_number(first.value)),
                                 figures=figure_refs(f), evidence=f.sentence, start=f.start, end=f.end))
         return out
 
@@ -132,12 +133,12 @@ class CorpusIndex:
             partners.sort(key=lambda p: p[:2])
             for rank, (neg_sim, _, other, shared) in enumerate(partners[:keep]):
                 start, end = max((me.passages[k] for k in shared), key=lambda se: se[1] - se[0])
-                at_least = "至少" if len(candidates) > checked else ""
-                more = f"本报告与{at_least}{len(partners)}份报告雷同，此为相似度最高的{keep}份之一。" \
+                at_least = message("near_duplicate_at_least") if len(candidates) > checked else ""
+                more = message("near_duplicate_more", at_least=at_least, partners=len(partners), keep=keep) \
                     if rank == 0 and len(partners) > keep else ""
                 out.append(Flag(source=me.source, doc_id=me.doc_id, check="near_duplicate", severity="warning",
-                                message=f"与《{other.title[:30]}》相似度{-neg_sim:.0%}，共有{len(shared)}个相同段落"
-                                        f"（数字不计），疑似套用同一范文。{more}",
+                                message=message("near_duplicate", other_title=other.title[:30], similarity=-neg_sim,
+                                                shared=len(shared), more=more),
                                 figures="", evidence=text_of(me.doc_id)[start:end], start=start, end=end))
         return out
 

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ..records import Document, Figure, Flag, Result
 from ..resources import load_toml
@@ -53,7 +54,46 @@ def _by_sentence(figures: tuple[Figure, ...]) -> dict[str, list[Figure]]:
 
 # --- arithmetic inside a sentence -------------------------------------------------------------
 
-_SHARE = re.compile(r"占([^，。；,;]{0,12}?)(?:总数|总量|总户数|总人数)?的?(?:比例)?(?:为|达)?$")
+def _alt(words) -> str:
+    """A regex alternation of literal words, in their given order."""
+    return "|".join(re.escape(w) for w in words)
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """The cue patterns of corpora/audit.toml, compiled once."""
+
+    share: re.Pattern  # 占…总数的 right before a percentage; group 1 is the base noun
+    part_gap: re.Pattern  # what may stand between the part and 占
+    parts_marker: re.Pattern  # 其中 right after a total
+    growth: re.Pattern  # 增长了 right before a percentage
+    jurisdiction: re.Pattern  # 下辖 / 全区共有 before a count of communities
+    households: re.Pattern  # 辖区 / 常住 before a count of households
+    data: dict
+
+
+@functools.cache
+def cues() -> _Cues:
+    """The audit's cue words (corpora/audit.toml), compiled."""
+    d = load_toml("audit.toml")
+    breaks = re.escape(d["clause_breaks"])
+    pm, sm, gm, ms = d["percent_mismatch"], d["sum_mismatch"], d["growth_mismatch"], d["measures"]
+    return _Cues(
+        share=re.compile(rf"{re.escape(pm['share_word'])}([^{breaks}]{{0,{pm['base_noun_chars']}}}?)"
+                         rf"(?:{_alt(pm['total_words'])})?的?(?:{_alt(pm['share_words'])})?(?:{_alt(pm['copulas'])})?$"),
+        part_gap=re.compile(rf"[^{breaks}()（）]{{0,{pm['part_gap_chars']}}}[，,]?"),
+        parts_marker=re.compile(rf"^[^{re.escape(sm['sentence_breaks'])}]{{0,{sm['marker_gap_chars']}}}"
+                                rf"{re.escape(sm['parts_marker'])}"),
+        growth=re.compile(rf"(?:{_alt(gm['growth_words'])})(?:{_alt(gm['particles'])})?$"),
+        jurisdiction=re.compile(rf"(?:{_alt(ms['jurisdiction_words'])})[^{breaks}]{{0,{ms['jurisdiction_gap_chars']}}}$"),
+        households=re.compile(rf"(?:{_alt(ms['household_words'])})[^{breaks}]{{0,{ms['household_gap_chars']}}}$"),
+        data=d,
+    )
+
+
+def message(name: str, **fields) -> str:
+    """A flag's message: the template `name` of corpora/audit.toml [messages], filled in."""
+    return cues().data["messages"][name].format(**fields)
 
 
 def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
@@ -74,7 +114,7 @@ def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
                 continue
             base0 = _sentence_start(doc, p)
             head = p.sentence[:max(0, p.start - base0)]
-            m = _SHARE.search(head)
+            m = cues().share.search(head)
             if not m:
                 continue
             base_noun = m.group(1).strip()
@@ -84,7 +124,7 @@ def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             part = parts[-1]
             between = \
                 head[part.end - base0:m.start()]
-            if not re.fullmatch(r"[^，。；,;()（）]{0,8}[，,]?", between):
+            if not cues().part_gap.fullmatch(between):
                 continue  # the count before 占 belongs to another clause
             base, source = None, ""
             for f in reversed(parts[:-1]):
@@ -104,10 +144,10 @@ def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             expected = part.value / base * 100
             tolerance = 0.5 * 10 ** -_decimals(p.text) + ROUNDING_SLACK
             if abs(expected - p.value) > tolerance:
-                where = "同句" if source == "sentence" else "文中"
+                where = message("percent_base_in_sentence" if source == "sentence" else "percent_base_in_document")
                 out.append(_flag(doc, "percent_mismatch", "error" if source == "sentence" else "warning",
-                                 f"{format_number(part.value)}÷{format_number(base)}（{where}基数）={expected:.1f}%，"
-                                 f"与所述{format_number(p.value)}%不符。", (part, p)))
+                                 message("percent_mismatch", part=format_number(part.value), base=format_number(base),
+                                         where=where, expected=expected, stated=format_number(p.value)), (part, p)))
     return out
 
 
@@ -128,7 +168,7 @@ def sum_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             if not rest:
                 continue
             between = total.sentence[total.end - _sentence_start(doc, total):rest[0].start - _sentence_start(doc, total)]
-            if not re.match(r"^[^。；;]{0,4}其中", between):
+            if not cues().parts_marker.match(between):
                 continue
             parts, running = [], 0.0
             for f in rest:
@@ -145,11 +185,9 @@ def sum_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
                 severity = "error" if s > total.value else "warning"
                 listed = "+".join(format_number(f.value) for f in parts)
                 out.append(_flag(doc, "sum_mismatch", severity,
-                                 f"其中各项之和{listed}={format_number(s)}，与总数{format_number(total.value)}不符。", (total, *parts)))
+                                 message("sum_mismatch", listed=listed, total_of_parts=format_number(s),
+                                         total=format_number(total.value)), (total, *parts)))
     return out
-
-
-_GROWTH = re.compile(r"(?:增长|提高|增加|上升|提升|增幅|扩大)(?:了|为|达)?$")
 
 
 def growth_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
@@ -165,13 +203,14 @@ def growth_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             if pct is None:
                 continue
             base = _sentence_start(doc, pct)
-            if not _GROWTH.search(pct.sentence[after.end - base:pct.start - base][-6:]):
+            window = cues().data["growth_mismatch"]["window_chars"]
+            if not cues().growth.search(pct.sentence[after.end - base:pct.start - base][-window:]):
                 continue
             expected = (after.value - b.value) / b.value * 100
             if abs(expected - pct.value) > 0.5 * 10 ** -_decimals(pct.text) + 0.5:
                 out.append(_flag(doc, "growth_mismatch", "error",
-                                 f"由{format_number(b.value)}到{format_number(after.value)}实际增长{expected:.1f}%，与所述"
-                                 f"{format_number(pct.value)}%不符。", (b, after, pct)))
+                                 message("growth_mismatch", before=format_number(b.value), after=format_number(after.value),
+                                         expected=expected, stated=format_number(pct.value)), (b, after, pct)))
     return out
 
 
@@ -188,28 +227,38 @@ def _mentions(f: Figure, cues) -> bool:
     return any(c in (f.subject or "") or c in near for c in cues)
 
 
-def below_threshold(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
-    """Claimed facility figures below a standard of corpora/thresholds.toml (e.g. community
-    service space >= 30 m² per 100 households, computed when the report gives area and households)."""
+def _scope(threshold: dict) -> dict:
+    """The label and severity of a threshold's scope (corpora/audit.toml [scopes])."""
+    return cues().data["scopes"][threshold["scope"]]
+
+
+def _issuer(threshold: dict) -> str:
+    """The threshold's first issuing document (`issued_by` may list restatements after a ';')."""
+    return threshold["issued_by"].split(";")[0]
+
+
+def _area_per_100_households(doc: Document, figures: tuple[Figure, ...], t: dict) -> list[Flag]:
+    """Service space per 100 households: a facility area of a place over its households, x 100,
+    when the report states both; and a lower 每百户 standard the report adopts itself."""
     out = []
-    th = thresholds()
-    per100 = th["service_space_per_100_households"]
+    bt = cues().data["below_threshold"]
+    marker, window = bt["per_100_households_marker"], bt["per_100_households_window_chars"]
     households = [f for f in figures if f.kind == "household_count" and f.value_max is None and not f.approx]
     for a in figures:
-        if a.kind != "facility_area" or a.role in ("before", "target") or not _mentions(a, per100["area_cues"]):
+        if a.kind != "facility_area" or a.role in ("before", "target") or not _mentions(a, t["area_cues"]):
             continue
-        if "每百户" in a.sentence[max(0, a.start - _sentence_start(doc, a) - 4):a.start - _sentence_start(doc, a)]:
-            if a.value < per100["value"] and a.value_max is None or (a.value_max and a.value_max < per100["value"]):
-                out.append(_flag(doc, "below_threshold", "info",
-                                 f"所用标准每百户{format_number(a.value)}平方米低于{per100['description']}"
-                                 f"（{per100['issued_by'].split(';')[0]}）。", (a,)))
+        if marker in a.sentence[max(0, a.start - _sentence_start(doc, a) - window):a.start - _sentence_start(doc, a)]:
+            if a.value < t["value"] and a.value_max is None or (a.value_max and a.value_max < t["value"]):
+                out.append(_flag(doc, "below_threshold", cues().data["scopes"]["adopted"]["severity"],
+                                 message("adopted_per_100_households", value=format_number(a.value),
+                                         description=t["description"], issued_by=_issuer(t)), (a,)))
             continue
         if a.value_max is not None or a.approx in ("gt", "ge"):
             continue
         same = [h for h in households if h.sentence == a.sentence] or \
                [h for h in households if a.entity and h.entity == a.entity]
         doc_entity = title_entity(doc)
-        if not same and doc_entity.endswith("社区"):
+        if not same and doc_entity.endswith(cues().data["measures"]["community_suffix"]):
             # a report about one community: its households as the report states them for the whole area
             area_households = [h for h in households if measure_of(h, doc_entity)]
             if len({h.value for h in area_households}) == 1:
@@ -218,32 +267,54 @@ def below_threshold(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             continue
         h = same[0]
         ratio = a.value / h.value * 100
-        if ratio < per100["value"]:
-            out.append(_flag(doc, "below_threshold", "warning",
-                             f"{format_number(a.value)}平方米、{format_number(h.value)}户，折合每百户{ratio:.1f}平方米，低于"
-                             f"{per100['description']}（{per100['issued_by'].split(';')[0]}，国家标准）。", (a, h)))
-    for tid in ("embedded_service_facility_area", "complete_community_activity_space"):
-        t = th[tid]
-        for a in figures:
-            if a.kind == "facility_area" and a.value_max is None and a.role != "target" \
-                    and _mentions(a, t["area_cues"]) and a.value < t["value"] and a.approx not in ("gt", "ge"):
-                out.append(_flag(doc, "below_threshold", "warning",
-                                 f"{format_number(a.value)}平方米低于{t['description']}（{t['issued_by']}）。", (a,)))
-    t = th["social_worker_certificate_rate"]
+        if ratio < t["value"]:
+            out.append(_flag(doc, "below_threshold", _scope(t)["severity"],
+                             message("area_per_100_households", area=format_number(a.value),
+                                     households=format_number(h.value), ratio=ratio, description=t["description"],
+                                     issued_by=_issuer(t), scope=_scope(t)["label"]), (a, h)))
+    return out
+
+
+def _area_minimum(doc: Document, figures: tuple[Figure, ...], t: dict) -> list[Flag]:
+    """A facility area whose sentence names the threshold's facility, below its minimum."""
+    return [_flag(doc, "below_threshold", _scope(t)["severity"],
+                  message("area_minimum", value=format_number(a.value), description=t["description"],
+                          issued_by=_issuer(t), scope=_scope(t)["label"]), (a,))
+            for a in figures
+            if a.kind == "facility_area" and a.value_max is None and a.role != "target"
+            and _mentions(a, t["area_cues"]) and a.value < t["value"] and a.approx not in ("gt", "ge")]
+
+
+def _percent_minimum(doc: Document, figures: tuple[Figure, ...], t: dict) -> list[Flag]:
+    """A percentage right after one of the threshold's cues, below its minimum."""
+    out = []
+    window = t["cue_window_chars"]
     for p in figures:
-        head = p.sentence[max(0, p.start - _sentence_start(doc, p) - 8):p.start - _sentence_start(doc, p)]
+        head = p.sentence[max(0, p.start - _sentence_start(doc, p) - window):p.start - _sentence_start(doc, p)]
         if p.kind == "percentage" and p.value_max is None and p.role != "target" \
                 and any(c in head for c in t["percent_cues"]) and p.value < t["value"]:
-            out.append(_flag(doc, "below_threshold", "info",
-                             f"持证比例{format_number(p.value)}%低于{t['description']}（{t['issued_by']}，地方标准）。", (p,)))
+            out.append(_flag(doc, "below_threshold", _scope(t)["severity"],
+                             message("percent_minimum", label=t["label"], value=format_number(p.value),
+                                     description=t["description"], issued_by=_issuer(t), scope=_scope(t)["label"]),
+                             (p,)))
+    return out
+
+
+MEASURES = {"area_per_100_households": _area_per_100_households, "area_minimum": _area_minimum,
+            "percent_minimum": _percent_minimum}
+
+
+def below_threshold(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
+    """Claimed facility figures below a standard of corpora/thresholds.toml (e.g. community
+    service space >= 30 m² per 100 households, computed when the report gives area and
+    households), each threshold measured the way its `measure` says."""
+    out = []
+    for t in thresholds().values():
+        out.extend(MEASURES[t["measure"]](doc, figures, t))
     return out
 
 
 # --- conflicts ------------------------------------------------------------------------------------
-
-_JURISDICTION = re.compile(r"(?:辖|下辖|下设|共有|现有|共辖|设有|全区|全县|全市|全镇|全街道)[^，。；,;]{0,4}$")
-_POPULATION = ("常住人口", "户籍人口", "总人口", "人口")
-
 
 def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
     """(entity, measure, year) for figures that state a standing fact about a place: how many
@@ -251,14 +322,17 @@ def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
     entity = f.entity or doc_entity
     if not entity:
         return None
+    ms = cues().data["measures"]
     rel = f.sentence.find(f.text)
     head = f.sentence[:rel] if rel >= 0 else ""
-    if f.kind == "community_count" and f.counted and _JURISDICTION.search(head) and not f.approx:
-        return entity, f"{f.counted}数", f.year
-    if f.kind == "people_count" and any(p in (f.subject or "") or head.endswith(p) for p in _POPULATION):
-        return entity, next(p for p in _POPULATION if p in (f.subject or "") + head[-6:]), f.year
-    if f.kind == "household_count" and re.search(r"(?:辖区|常住|户籍|居民|共有|现有)[^，。；]{0,4}$", head):
-        return entity, "户数", f.year
+    if f.kind == "community_count" and f.counted and cues().jurisdiction.search(head) and not f.approx:
+        return entity, f"{f.counted}{ms['count_measure_suffix']}", f.year
+    population = ms["population_nouns"]
+    if f.kind == "people_count" and any(p in (f.subject or "") or head.endswith(p) for p in population):
+        near = (f.subject or "") + head[-ms["population_window_chars"]:]
+        return entity, next(p for p in population if p in near), f.year
+    if f.kind == "household_count" and cues().households.search(head):
+        return entity, ms["household_measure"], f.year
     return None
 
 
@@ -288,7 +362,8 @@ def internal_conflict(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             g = seen[k]
             if g.value != f.value and not (g.year and f.year and g.year != f.year) and not (g.approx or f.approx):
                 out.append(_flag(doc, "internal_conflict", "warning",
-                                 f"{entity}的{measure}在同一报告中前后不一：{format_number(g.value)}与{format_number(f.value)}。", (g, f)))
+                                 message("internal_conflict", entity=entity, measure=measure,
+                                         first=format_number(g.value), second=format_number(f.value)), (g, f)))
         else:
             seen[k] = f
     return out
@@ -323,8 +398,8 @@ def repeated_passages(doc: Document, figures: tuple[Figure, ...] = ()) -> list[F
         if k in seen:
             first = doc.sentences[seen[k]]
             out.append(_flag(doc, "near_duplicate", "info",
-                             f"本报告中第{first.index + 1}句与第{s.index + 1}句重复（{len(s.text)}字）。", (),
-                             evidence=s.text, start=s.start, end=s.end))
+                             message("repeated_passage", first=first.index + 1, second=s.index + 1, chars=len(s.text)),
+                             (), evidence=s.text, start=s.start, end=s.end))
         else:
             seen[k] = s.index
     return out

@@ -9,32 +9,43 @@ from ..records import Document, Honour
 from ..resources import load_toml
 
 
+def _alt(words, longest_first: bool = False) -> str:
+    words = sorted(words, key=len, reverse=True) if longest_first else words
+    return "|".join(re.escape(w) for w in words)
+
+
 @functools.cache
 def _honour_rules():
-    data = load_toml("standards/honours.toml")
-    verbs = "|".join(sorted(data["verbs"], key=len, reverse=True))
-    pattern = re.compile(rf"(?P<verb>{verbs})(?:了)?(?P<title>“[^”]{{2,40}}”|[^，。；,;“”]{{2,30}}?(?:称号|荣誉|表彰|奖|先进单位|先进集体|示范[^，。；,;]{{0,8}}|社区))")
-    levels = [(re.compile(p), lvl) for lvl, ps in data["levels"].items() for p in ps]
-    return pattern, levels
+    """(honour pattern, holder pattern, title-suffix pattern, levels) from corpora/standards/honours.toml."""
+    d = load_toml("standards/honours.toml")
+    (t0, t1), (q0, q1), (h0, h1) = d["title_chars"], d["quoted_title_chars"], d["holder_chars"]
+    title_end = "|".join(re.escape(w[:-1]) + rf"[^，。；,;]{{0,{d['open_end_chars']}}}" if w.endswith("…") else re.escape(w)
+                         for w in d["title_ends"])
+    pattern = re.compile(rf"(?P<verb>{_alt(d['verbs'], longest_first=True)})(?:{re.escape(d['verb_particle'])})?"
+                         rf"(?P<title>“[^”]{{{q0},{q1}}}”|[^，。；,;“”]{{{t0},{t1}}}?(?:{title_end}))")
+    holder = re.compile(rf"([\u4e00-\u9fffA-Za-z0-9、]{{{h0},{h1}}}?(?:{_alt(d['holder_ends'])}))"
+                        rf"(?:[^，。；]{{0,{d['holder_gap_chars']}}})$")
+    suffix = re.compile(rf"(?:{_alt(d['title_suffixes'])})$")
+    levels = [(re.compile(p), lvl) for lvl, ps in d["levels"].items() for p in ps]
+    return pattern, holder, suffix, levels
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
-_HOLDER = re.compile(r"([\u4e00-\u9fffA-Za-z0-9、]{2,24}?(?:社区|街道|区|县|市|镇|乡|村|单位|局))(?:[^，。；]{0,6})$")
 
 
 def honours_of(document: Document) -> list[Honour]:
     """Honours the report claims (荣获“全省和谐社区建设示范城区”称号, 被评为省级文明社区)."""
-    pattern, levels = _honour_rules()
+    pattern, holder_pattern, suffix, levels = _honour_rules()
     out = []
     for s in document.sentences:
         for m in pattern.finditer(s.text):
             title = m.group("title").strip("“”")
-            title = re.sub(r"(?:称号|荣誉称号)$", "", title).strip("“”")
+            title = suffix.sub("", title).strip("“”")
             if len(title) < 3:
                 continue
             head = s.text[:m.start()]
             clause = re.split(r"[，,；;。]", head)[-1]
-            hm = _HOLDER.search(clause) or _HOLDER.search(head)
+            hm = holder_pattern.search(clause) or holder_pattern.search(head)
             holder = hm.group(1).lstrip("、") if hm else ""
             level = next((lvl for rx, lvl in levels if rx.search(title)), "")
             years = _YEAR.findall(head)
