@@ -1,6 +1,8 @@
 """Fixture factories: real PDFs, DOCX and other files made on the fly (no binary fixtures)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from helpers import REPORT_LINES, make_samples
