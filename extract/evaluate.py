@@ -13,10 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .records import Result
-
-KINDS = {"funding", "facility_area", "land_area", "community_count", "people_count", "household_count",
-         "percentage", "other_count"}
-_UNIT_ALIASES = {"元": "CNY", "㎡": "m2", "m²": "m2", "平方米": "m2", "名": "人", "口人": "人", "位": "人"}
+from .vocab import KINDS, UNIT_ALIASES
 
 
 def _num(x):
@@ -33,7 +30,7 @@ def _close(a, b) -> bool:
 
 def _key(f: dict):
     unit = (f.get("unit") or "").strip()
-    return (f.get("quantity"), _UNIT_ALIASES.get(unit, unit), _num(f.get("value")), _num(f.get("value_max")))
+    return (f.get("quantity"), UNIT_ALIASES.get(unit, unit), _num(f.get("value")), _num(f.get("value_max")))
 
 
 def pair(gold: list[dict], pred: list[dict]):

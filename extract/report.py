@@ -9,12 +9,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from .records import Claim, Document, Figure, Flag
-
-KIND_COLOURS = {
-    "funding": "#f4c542", "facility_area": "#8fd694", "land_area": "#4caf84", "community_count": "#7fb7f0",
-    "people_count": "#f09a7f", "household_count": "#d39af0", "percentage": "#f0d67f", "other_count": "#c9c9c9",
-}
-SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
+from .vocab import KIND_COLOURS, SEVERITY_COLOURS
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em;

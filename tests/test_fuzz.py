@@ -10,8 +10,9 @@ from extract.figures import find_figures
 from extract.figures.numbers import CN_CHARS, NotANumber, parse_number
 from extract.normalise import normalise
 from extract.records import RawDocument
+from extract.vocab import DOCUMENT_STATUSES
 
-STATUSES = {"ok", "error", "unsupported", "no_text_layer", "empty"}
+STATUSES = set(DOCUMENT_STATUSES)
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 HEADERS = [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf1", b"<html>", b"\xef\xbb\xbf"]

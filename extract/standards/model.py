@@ -8,9 +8,10 @@ from __future__ import annotations
 import functools
 
 from ..resources import load_toml
+from ..vocab import CLAIM_STATUSES
 
 MODEL_NAME = "standard_tagger"
-STATUSES = ("achieved", "planned", "none")
+STATUSES = (*CLAIM_STATUSES, "none")  # the status model's classes: a claim's statuses, or neither
 # the TF-IDF blocks of the feature extractor, by name (scikit-learn TfidfVectorizer settings)
 VECTORIZERS = {
     "chars": dict(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
