@@ -408,6 +408,12 @@ def test_a_port_in_use_is_one_line(out):
     assert result.exit_code == 1 and "--port" in result.output and "Traceback" not in result.output
 
 
+def test_any_loopback_address_serves_its_own_host_name(out):
+    c = TestClient(build(out, host="127.0.0.2"), base_url="http://127.0.0.2:8000")
+    assert c.get("/").status_code == 200
+    assert c.get("/", headers={"host": "evil.example"}).status_code == 400
+
+
 def test_build_refuses_without_password_before_touching_the_folder(tmp_path):
     from extract.serve import ServeError
 

@@ -41,7 +41,10 @@ def build(out_dir: str | Path, host: str = "127.0.0.1", password: str | None = N
     except ImportError as e:
         raise ServeError(f"shequ serve needs its web packages ({e.name} is missing): pip install 'shequ[serve]'") from None
     try:
-        return create_app(out_dir, password=password, reviewer=reviewer, allowed_hosts=None if loopback else ["*"])
+        from .app import LOOPBACK_HOSTS
+
+        hosts = sorted(set(LOOPBACK_HOSTS) | {host, host.strip("[]")}) if loopback else ["*"]
+        return create_app(out_dir, password=password, reviewer=reviewer, allowed_hosts=hosts)
     except StoreMissing as e:
         raise ServeError(str(e)) from None
 

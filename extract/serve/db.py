@@ -201,7 +201,7 @@ class Filters:
         if self.q.strip():
             like = _like(self.q.strip())
             parts.append("(docs.title LIKE ? ESCAPE '\\' OR docs.source LIKE ? ESCAPE '\\' OR docs.place LIKE ? ESCAPE '\\'"
-                         " OR EXISTS (SELECT 1 FROM flags WHERE flags.doc_id = docs.doc_id AND docs.doc_id != ''"
+                         " OR EXISTS (SELECT 1 FROM flags WHERE flags.source = docs.source"
                          " AND (flags.message LIKE ? ESCAPE '\\' OR flags.evidence LIKE ? ESCAPE '\\')))")
             args += [like] * 5
         return (" WHERE " + " AND ".join(parts)) if parts else "", args
@@ -245,11 +245,14 @@ class ReviewStore:
         """One page of the documents matching `filters`, and how many match."""
         where, args = filters.where()
         order = f"{SORTS.get(sort, 'source')} {'DESC' if descending else 'ASC'}, source"
-        with self._db() as db:
+        with self._db() as db:  # one pass: the page and, on each of its rows, the number of matches
+            cur = db.execute(f"WITH {_FLAG_STATE} SELECT *, count(*) OVER () AS matches FROM docs{where}"
+                             f" ORDER BY {order} LIMIT ? OFFSET ?", args + [page_size, max(page - 1, 0) * page_size])
+            rows = _dicts(cur)
+            if rows:
+                return rows, rows[0]["matches"]
             total = db.execute(f"WITH {_FLAG_STATE} SELECT count(*) FROM docs{where}", args).fetchone()[0]
-            cur = db.execute(f"WITH {_FLAG_STATE} SELECT * FROM docs{where} ORDER BY {order} LIMIT ? OFFSET ?",
-                             args + [page_size, max(page - 1, 0) * page_size])
-            return _dicts(cur), total
+            return rows, total
 
     def facets(self) -> dict[str, list[str]]:
         """The values each filter can take, from what the run holds."""
