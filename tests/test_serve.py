@@ -235,9 +235,10 @@ def test_query_text_is_escaped(out):
 def test_flags_sharing_a_key_are_one_finding(out):
     doc_id = doc_ids(out)["桂园街道2022年养老服务工作汇报"]
     with sqlite3.connect(out / "shequ.sqlite") as db:  # two partners of one passage, as near_duplicate writes them
+        source = db.execute("SELECT source FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0]
         for partner in ("《甲》", "《乙》"):
-            db.execute("INSERT INTO flags VALUES ('in/b.txt', ?, 'near_duplicate', 'warning', ?, '', '段落', 0, 17, 1)",
-                       (doc_id, f"与{partner}相似度90%"))
+            db.execute("INSERT INTO flags VALUES (?, ?, 'near_duplicate', 'warning', ?, '', '段落', 0, 17, 1)",
+                       (source, doc_id, f"与{partner}相似度90%"))
     items = ReviewStore(out).flags(doc_id)
     dup = [it for it in items if it.first.check == "near_duplicate"]
     assert len(items) == 3 and len(dup) == 1 and sorted(f.message for f in dup[0].flags) == ["与《乙》相似度90%", "与《甲》相似度90%"]
@@ -419,3 +420,18 @@ def test_build_refuses_without_password_before_touching_the_folder(tmp_path):
 
     with pytest.raises(ServeError, match="password"):
         build(tmp_path / "nowhere", host="192.168.1.10")
+
+
+def test_the_sample_run_is_served(tmp_path):
+    from conftest import SAMPLES
+
+    out = tmp_path / "outputs"
+    extract_into(SAMPLES, out)
+    c = client(out)
+    index = c.get("/").text
+    links = re.findall(r'<a href="(/doc/\w+)">', index)
+    assert len(links) == len(list(SAMPLES.iterdir())) and "份符合条件" in index
+    for link in links:
+        page = c.get(link)
+        assert page.status_code == 200 and "<div class=\"text\" id=\"text\">" in page.text
+    assert c.get("/export/confirmed.xlsx").status_code == 200

@@ -124,7 +124,10 @@ def year_of(title: str) -> str:
     return m.group(1) if m else ""
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _flag_key_sql(doc_id, check, start, end, figures):
+    """`flag_key` for SQL, remembered: every page of the documents table needs the key of every
+    flag, and the flags of a run do not change between two requests."""
     return flag_key(doc_id, check, start, end, figures)
 
 
@@ -305,11 +308,12 @@ class ReviewStore:
     def flags(self, doc_id: str) -> list[FlagItem]:
         """The document's findings (its own and those of the cross-document checks), each once, by
         position, with their review history."""
-        with self._db() as db:
+        with self._db() as db:  # by the sources of the content, which the flags table indexes
             cur = db.execute(f"SELECT DISTINCT min(source) OVER () AS source, doc_id, {COLUMN['check']} AS \"check\","
                              f" severity, message, figures, evidence, {COLUMN['start']} AS start,"
-                             f" {COLUMN['end']} AS \"end\" FROM flags WHERE doc_id = ? AND doc_id != ''"
-                             f" ORDER BY {COLUMN['start']}, {COLUMN['check']}, message", (doc_id,))
+                             f" {COLUMN['end']} AS \"end\" FROM flags WHERE source IN"
+                             " (SELECT source FROM documents WHERE doc_id = ?) AND doc_id = ? AND doc_id != ''"
+                             f" ORDER BY {COLUMN['start']}, {COLUMN['check']}, message", (doc_id, doc_id))
             items: dict[str, FlagItem] = {}
             for r in _dicts(cur):
                 fl = Flag(**r)
@@ -352,23 +356,35 @@ class ReviewStore:
         decision, for the export."""
         where, args = filters.where()
         with self._db() as db:
-            cur = db.execute(
-                f"WITH {_FLAG_STATE}, chosen AS (SELECT doc_id, min(source) AS source, min(title) AS title,"
-                f" min(place) AS place, min(year) AS year FROM docs{where} GROUP BY doc_id)"
-                f" SELECT DISTINCT c.place, c.year, c.title, c.source, f.doc_id, f.{COLUMN['check']} AS \"check\","
-                f" f.severity, f.message, f.evidence, f.{COLUMN['start']} AS start, f.{COLUMN['end']} AS \"end\","
-                f" f.figures FROM flags f JOIN chosen c ON c.doc_id = f.doc_id"
-                f" JOIN fs ON fs.doc_id = f.doc_id AND fs.decision = 'confirmed' AND fs.k ="
-                f" shequ_flag_key(f.doc_id, f.{COLUMN['check']}, f.{COLUMN['start']}, f.{COLUMN['end']}, f.figures)"
-                f" ORDER BY c.place, c.year, c.title, c.source, start, \"check\", f.message", args)
-            rows = _dicts(cur)
+            confirmed = {k for k, d in db.execute(
+                f"SELECT r.flag_key, r.decision FROM {REVIEWS} r JOIN (SELECT flag_key, max(id) AS id FROM {REVIEWS}"
+                " GROUP BY flag_key) m ON m.id = r.id") if d == "confirmed"}
+            if not confirmed:
+                return []
+            chosen = {r["doc_id"]: r for r in _dicts(db.execute(
+                f"WITH {_FLAG_STATE} SELECT doc_id, min(source) AS source, min(title) AS title, min(place) AS place,"
+                f" min(year) AS year FROM docs{where} GROUP BY doc_id", args))}
+            # one pass over the flags, keys computed here (a join on a computed key cannot use an index)
+            cur = db.execute(f"SELECT DISTINCT doc_id, {COLUMN['check']} AS \"check\", severity, message, evidence,"
+                             f" {COLUMN['start']} AS start, {COLUMN['end']} AS \"end\", figures FROM flags"
+                             " WHERE doc_id != ''")
+            rows = []
+            for r in _dicts(cur):
+                doc = chosen.get(r["doc_id"])
+                if doc is None:
+                    continue
+                key = flag_key(r["doc_id"], r["check"], r["start"], r["end"], r["figures"])
+                if key in confirmed:
+                    rows.append(dict(r, flag_key=key, place=doc["place"], year=doc["year"], title=doc["title"],
+                                     source=doc["source"]))
+            rows.sort(key=lambda r: (r["place"] or "", r["year"] or "", r["title"] or "", r["source"], r["start"],
+                                     r["check"], r["message"]))
             by_key: dict[str, dict] = {}
             for r in rows:
-                key = flag_key(r["doc_id"], r["check"], r["start"], r["end"], r["figures"])
-                if key in by_key:  # the same finding at the same place (several partners): one row
-                    by_key[key]["message"] += "\n" + r["message"]
+                if r["flag_key"] in by_key:  # the same finding at the same place (several partners): one row
+                    by_key[r["flag_key"]]["message"] += "\n" + r["message"]
                     continue
-                by_key[key] = dict(r, flag_key=key)
+                by_key[r["flag_key"]] = r
             for rev in self._history(db, list(by_key)):
                 by_key[rev.flag_key].setdefault("_history", []).append(rev)
         out = []
