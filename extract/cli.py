@@ -119,6 +119,31 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: in
 
 
 @main.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any address but loopback needs --password.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--password", envvar="SHEQU_PASSWORD", default=None,
+              help="Password every request must give (HTTP basic auth); or set SHEQU_PASSWORD.")
+@click.option("--reviewer", default=None, help="Reviewer name the forms start with.")
+def serve(out_dir: Path, host: str, port: int, password: str | None, reviewer: str | None) -> None:
+    """Review the flags of a run in the browser: confirm, dismiss or annotate each, export the
+    confirmed findings (XLSX, CSV). Decisions are kept in DIR/shequ.sqlite across reruns.
+
+    \b
+    Example:
+      shequ extract corpora/samples -o outputs/
+      shequ serve outputs/                    # then open http://127.0.0.1:8000/
+    """
+    from .serve import ServeError, run as run_server
+
+    try:
+        run_server(out_dir, host=host, port=port, password=password, reviewer=reviewer)
+    except ServeError as e:
+        raise click.ClickException(str(e)) from None
+
+
+@main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def text(ctx: click.Context, file: Path) -> None:
