@@ -12,6 +12,7 @@ from pathlib import Path
 from ..audit.corpus import Digest, digest
 from ..pipeline import DEFAULT_TIME_LIMIT_S, process_file
 from ..records import Document, Result
+from ..resources import apply_settings
 from .store import rows_of
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def outcome_of(result: Result, text_dir: str | None = None) -> Outcome:
     except Exception:  # the file keeps its rows; it only drops out of the cross-document checks
         log.warning("cross-document digest failed on %s", doc.source, exc_info=True)
         summary = None
-    return Outcome(replace(doc, text="", sentences=()), rows_of(result), summary, text)
+    return Outcome(replace(doc, text="", sentences=()), rows_of(result, summary), summary, text)
 
 
 def outcome_for(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S, text_dir: str | None = None) -> Outcome:
@@ -60,9 +61,13 @@ def outcome_for(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S, text_d
     return outcome_of(process_file(path, time_limit), text_dir)
 
 
-def outcomes_for(paths: list[str], time_limit: int | None = DEFAULT_TIME_LIMIT_S) -> list[Outcome]:
+def outcomes_for(paths: list[str], time_limit: int | None = DEFAULT_TIME_LIMIT_S,
+                 settings: dict | None = None) -> list[Outcome]:
     """`outcome_for` for several files: one cluster task, so the scheduler's and the client's cost
-    per task is shared by the files."""
+    per task is shared by the files. `settings`: the run's (`resources.settings_info()`), for a
+    worker in another process that did not inherit them."""
+    if settings is not None:
+        apply_settings(settings)
     return [outcome_for(p, time_limit) for p in paths]
 
 
@@ -79,3 +84,36 @@ def warm_up() -> None:
 
     segment.load()
     tagger()
+
+
+def die_with_parent() -> None:
+    """In a worker process: end when the process that started it ends, even by SIGKILL (Linux's
+    parent-death signal, and a watch on the parent's pid where that is not available)."""
+    parent = os.getppid()
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the call
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def worker_init(warm: bool) -> None:
+    """Initializer of the local worker processes."""
+    die_with_parent()
+    if warm:
+        warm_up()
