@@ -112,8 +112,18 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+# descriptors a forked worker must not keep (the output folder's lock)
+INHERITED_FDS: set[int] = set()
+
+
 def worker_init(warm: bool) -> None:
     """Initializer of the local worker processes."""
     die_with_parent()
+    for fd in list(INHERITED_FDS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    INHERITED_FDS.clear()
     if warm:
         warm_up()

@@ -25,7 +25,7 @@ from ..audit.corpus import CorpusIndex
 from ..pipeline import DEFAULT_TIME_LIMIT_S
 from ..records import Document
 from ..resources import settings_info
-from . import engines
+from . import engines, outcome
 from .exports import export_all
 from .outcome import warm_up, write_text
 from .pages import REPORT_VERSION, write_index, write_pages
@@ -79,9 +79,8 @@ def _prepare(out_dir: Path) -> None:
 
 @contextmanager
 def folder_lock(out_dir: Path):
-    """One run at a time per output folder: a POSIX lock on DIR/.shequ.lock, which the kernel
-    releases when the process ends however it ends (SIGKILL included), and which the worker
-    processes do not inherit."""
+    """One run at a time per output folder: an flock on DIR/.shequ.lock, which the kernel releases
+    when the process ends however it ends (SIGKILL included); forked workers close their copy."""
     path = out_dir / LOCK_NAME
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -89,17 +88,19 @@ def folder_lock(out_dir: Path):
         raise OutputError(f"cannot use {out_dir} as output folder: {e.strerror or e}") from None
     try:
         try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as e:
-            if e.errno not in (errno.EACCES, errno.EAGAIN):
+            if e.errno not in (errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK):
                 raise OutputError(f"cannot lock {path}: {e.strerror or e}") from None
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
             raise OutputError(f"{out_dir} is in use by another shequ run{f' (pid {holder})' if holder else ''}: "
                               "wait for it to finish, or write to another folder") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
+        outcome.INHERITED_FDS.add(fd)
         yield
     finally:
+        outcome.INHERITED_FDS.discard(fd)
         os.close(fd)
 
 

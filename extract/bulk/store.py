@@ -179,7 +179,8 @@ def digest_row(d: Digest) -> tuple:
 def digest_of(row) -> Digest:
     """The Digest of a row of `digests`."""
     source, doc_id, title, measures, passages, sig = row
-    ms = tuple((tuple(key), Figure(*values)) for key, values in json.loads(measures or "[]"))
+    at = columns(Figure).index("source")  # the document's name now (a file renamed since keeps its rows)
+    ms = tuple((tuple(key), Figure(*values[:at], source, *values[at + 1:])) for key, values in json.loads(measures or "[]"))
     arr = np.frombuffer(passages or b"", dtype=np.uint64).reshape(-1, 3)
     ps = {int(h): (int(a), int(b)) for h, a, b in arr}
     return Digest(source, doc_id, title or "", ms, ps, None if sig is None else np.frombuffer(sig, dtype=np.uint32))
