@@ -326,7 +326,7 @@ def test_progress_in_a_log_and_the_stages_after_reading(tmp_path):
     result = _extract(_folder(tmp_path, 5), "-o", tmp_path / "out", "-j", "1")
     lines = result.stderr.splitlines()
     assert "reading 5 files" in lines and any(l.startswith("reading: 5/5 files (100%)") for l in lines)
-    for stage in ("cross-document checks …", "report pages …", "exports …"):
+    for stage in ("full-text index …", "cross-document checks …", "report pages …", "exports …"):
         assert stage in lines
 
 

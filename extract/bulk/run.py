@@ -191,6 +191,9 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
     summary.skipped = len(given) - len(todo)
     summary.processed = _process(todo, out_dir, options, store, workers, progress, phase, info)
     changed = changed or summary.processed > 0
+    if summary.processed:
+        phase("full-text index")
+    store.index_sentences()  # also what a killed run stored and did not index
     store.set_meta("shequ_version", __version__)
     store.set_meta("settings", json.dumps({k: info[k] for k in ("file", "sha256", "overrides")}))
     # cross-document checks, from the digests of every document of the folder (also those an

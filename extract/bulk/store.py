@@ -7,7 +7,8 @@
   record field's `sql` metadata: `check` -> `check_name`, `start`/`end` -> `start_char`/`end_char`;
   the CSV headers stay the field names); NULL for "none", never ''.
 - `sentences` (every sentence with its page and offsets) with `sentences_fts`, an FTS5 index
-  (trigram tokenizer, so Chinese substrings of 3+ characters match); `digests`, what the
+  (trigram tokenizer, so Chinese substrings of 3+ characters match), brought up to date once per
+  run, after the reading; `digests`, what the
   cross-document checks need of each document, so a rerun never rebuilds a document from text;
   `files` (what was read from where: resolved path, size, mtime, version, settings), `meta`.
 - Adding a table is one line in `TABLES` (`scope="run"` for a table the run replaces whole, such
@@ -64,7 +65,7 @@ class Table:
 
 TABLES: dict[str, Table] = {t.name: t for t in (
     Table("documents", Document, ("source",), (("doc_id",), ("status",), ("format",))),
-    Table("figures", Figure, ("source", "start"), (("source", "start"), ("doc_id",), ("kind",), ("quantity",))),
+    Table("figures", Figure, ("source", "start"), (("source", "start"), ("doc_id",), ("kind",))),
     Table("standards", Claim, ("source", "-score", "standard", "status"), (("source",), ("standard", "status"))),
     Table("honours", Honour, ("source", "start"), (("source",), ("level",))),
     Table("flags", Flag, ("source", "start", "check", "message"),
@@ -84,12 +85,15 @@ _OWN_DDL = {
              " tool_version TEXT, settings TEXT)",
     "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
 }
+# The full-text index is brought up to date once per run (`index_sentences`), for the sentences
+# stored since: one FTS5 merge per run instead of one per document. A deleted sentence leaves the
+# index only if it was in it (`fts_upto` in meta: the last sentence id indexed).
 _FTS_DDL = ("CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', content_rowid='id',"
             " tokenize='trigram')",
-            "CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN"
-            " INSERT INTO sentences_fts(rowid, text) VALUES (new.id, new.text); END",
-            "CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN"
-            " INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text); END")
+            "CREATE TRIGGER sentences_ad AFTER DELETE ON sentences"
+            " WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key='fts_upto') BEGIN"
+            " INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+            "INSERT OR REPLACE INTO meta VALUES ('fts_upto', '0')")
 OWNED = tuple(TABLES) + tuple(_OWN_DDL) + ("sentences_fts",)
 _IDENT = re.compile(r"[a-z][a-z0-9_]*\Z")
 
@@ -278,6 +282,7 @@ class Store:
             else:
                 self._add_missing_columns(t)
         if "sentences_fts" not in existing:
+            self.db.execute("DELETE FROM sentences")  # none can be indexed by a new index
             for ddl in _FTS_DDL:
                 self.db.execute(ddl)
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -377,6 +382,19 @@ class Store:
             if self.db.in_transaction:  # SQLite rolls back by itself on a full disk
                 self.db.execute("ROLLBACK")
             raise
+
+    def index_sentences(self) -> int:
+        """Add the sentences stored since the last call to the full-text index; returns how many."""
+        upto = int(self.get_meta("fts_upto", "0"))
+        top = self.db.execute("SELECT max(id) FROM sentences").fetchone()[0] or 0
+        if top <= upto:
+            return 0
+        self.db.execute("BEGIN")
+        n = self.db.execute("INSERT INTO sentences_fts(rowid, text) SELECT id, text FROM sentences WHERE id > ?",
+                            (upto,)).rowcount
+        self.set_meta("fts_upto", str(top))
+        self.db.execute("COMMIT")
+        return n
 
     def cross_doc_flags(self) -> list[tuple]:
         """The stored cross-document findings, as rows in `columns(Flag)` order."""
