@@ -326,7 +326,7 @@ def test_progress_in_a_log_and_the_stages_after_reading(tmp_path):
     result = _extract(_folder(tmp_path, 5), "-o", tmp_path / "out", "-j", "1")
     lines = result.stderr.splitlines()
     assert "reading 5 files" in lines and any(l.startswith("reading: 5/5 files (100%)") for l in lines)
-    for stage in ("full-text index …", "cross-document checks …", "report pages …", "exports …"):
+    for stage in ("full-text index …", "cross-document checks …", "report pages …", "exports …", "report index …"):
         assert stage in lines
 
 
@@ -364,3 +364,18 @@ def test_excel_safe_and_long_cells():
     long = "社" * (XLSX_CELL_LIMIT + 10)
     cut = _xlsx_cell(long, "…[{chars}]")
     assert len(cut) == XLSX_CELL_LIMIT and cut.endswith(f"…[{len(long)}]")
+
+
+def test_a_digest_read_back_from_the_store_is_the_one_the_worker_made(tmp_path):
+    from extract.audit.corpus import digest
+    from extract.bulk.store import digest_of, digest_row
+    from extract.pipeline import process_file
+
+    p = tmp_path / "a.txt"
+    p.write_text("青石街道社区建设工作总结\n" + "青石街道下辖8个社区，常住人口4.2万人，全年投入社区建设资金860万元，服务用房面积达到420平方米。\n" * 3,
+                 encoding="utf-8")
+    made = digest(process_file(p))
+    back = digest_of(digest_row(made))
+    assert (back.source, back.doc_id, back.title, back.measures) == (made.source, made.doc_id, made.title, made.measures)
+    assert dict(back.passages) == made.passages and made.passages
+    assert list(back.signature) == list(made.signature)

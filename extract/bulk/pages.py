@@ -3,6 +3,7 @@ processes when there are enough of them), only for the documents that changed; t
 from the database alone."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..records import Flag
@@ -34,20 +35,18 @@ def report_pages(db_path: str, out_dir: str, sources: list[str]) -> int:
             if doc.status != "ok" or not doc.text:
                 continue
             page = document_page(doc, list(r.figures), list(r.claims), list(r.flags) + cross.get(doc.doc_id, []))
-            path = folder / page_name(doc.doc_id)
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(page, encoding="utf-8")
-            tmp.replace(path)
+            (folder / page_name(doc.doc_id)).write_text(page, encoding="utf-8")
             n += 1
         return n
     finally:
         store.close()
 
 
-def write_pages(workers: WorkerPool, store: Store, out_dir: Path, doc_ids: set[str] | None) -> int:
-    """Write the pages of `doc_ids` (None: every document), and of any document whose page is
-    missing, in the workers when there are enough; identical files share one page, written from
-    the first of them. Returns the number of pages written."""
+def start_pages(workers: WorkerPool, store: Store, out_dir: Path, doc_ids: set[str] | None) -> Callable[[], int]:
+    """Start writing the pages of `doc_ids` (None: every document), and of any document whose
+    page is missing, in the workers when there are enough (the exports run meanwhile); identical
+    files share one page, written from the first of them. Returns the function that waits for
+    them and says how many were written."""
     folder = Path(out_dir) / "report"
     owner: dict[str, str] = {}
     for row in store.index_rows():  # in source order
@@ -57,14 +56,14 @@ def write_pages(workers: WorkerPool, store: Store, out_dir: Path, doc_ids: set[s
             if doc_ids is None or d in doc_ids or not (folder / page_name(d)).exists()]
     todo.sort()
     if not todo:
-        return 0
+        return lambda: 0
     pool = workers.start(warm=False) if len(todo) >= 4 * workers.jobs else None
     if pool is None:
-        return report_pages(str(store.path), str(out_dir), todo)
+        return lambda: report_pages(str(store.path), str(out_dir), todo)
     size = -(-len(todo) // (workers.jobs * 4))
     futures = [pool.submit(report_pages, str(store.path), str(out_dir), todo[i:i + size])
                for i in range(0, len(todo), size)]
-    return sum(f.result() for f in futures)
+    return lambda: sum(f.result() for f in futures)
 
 
 def write_index(store: Store, out_dir: Path) -> Path:

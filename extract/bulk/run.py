@@ -28,7 +28,7 @@ from ..resources import settings_info
 from . import engines, outcome
 from .exports import export_all
 from .outcome import warm_up, write_text
-from .pages import REPORT_VERSION, write_index, write_pages
+from .pages import REPORT_VERSION, start_pages, write_index
 from .store import SCHEMA_VERSION, OutputError, Store
 
 LOCK_NAME = ".shequ.lock"
@@ -207,18 +207,21 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
         changed_ids = store.replace_cross_doc_flags(corpus.finish())
         store.set_meta("cross_doc_settings", settings_key)
         del corpus
+    pages = None
     if options.report:
         redo = store.get_meta("report_version") != REPORT_VERSION
         processed_ids = {d for s, d in store.doc_ids().items() if s in store.changed_sources}
         phase("report pages")
-        summary.pages = write_pages(workers, store, out_dir, None if redo else processed_ids | changed_ids)
+        pages = start_pages(workers, store, out_dir, None if redo else processed_ids | changed_ids)
+    phase("exports")
+    summary.exports = export_all(store, out_dir, excel=options.excel, xlsx=options.xlsx, jsonl=options.jsonl)
+    if pages is not None:
+        summary.pages = pages()
         index = out_dir / "report" / "index.html"
         if redo or changed or summary.pages or not index.exists():
             phase("report index")
             write_index(store, out_dir)
         store.set_meta("report_version", REPORT_VERSION)
-    phase("exports")
-    summary.exports = export_all(store, out_dir, excel=options.excel, xlsx=options.xlsx, jsonl=options.jsonl)
     _write_run_info(out_dir, store, info, summary)
     summary.figures, summary.claims = store.count("figures"), store.count("standards")
     summary.flags = store.count("flags")

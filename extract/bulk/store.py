@@ -27,6 +27,7 @@ import json
 import os
 import re
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -69,7 +70,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("standards", Claim, ("source", "-score", "standard", "status"), (("source",), ("standard", "status"))),
     Table("honours", Honour, ("source", "start"), (("source",), ("level",))),
     Table("flags", Flag, ("source", "start", "check", "message"),
-          (("source",), ("doc_id",), ("check",), ("severity",), ("cross_doc",))),
+          (("source", "cross_doc"), ("doc_id",), ("check",), ("severity",))),
 )}
 _CHILDREN = {"figures": "figures", "standards": "claims", "honours": "honours", "flags": "flags"}
 # the tables of schema 1, the only ones a rebuild of such a database drops
@@ -144,9 +145,21 @@ def _nulls(values) -> tuple:
     return tuple(None if v == "" else v for v in values)
 
 
+@functools.cache
+def _blank_at(rec) -> tuple[int, ...]:
+    return tuple(i for i, blank in enumerate(_empty_is_blank(rec)) if blank)
+
+
 def record_row(rec, row) -> tuple:
     """A stored row as the record's values: NULL of a plain str field reads back as ''."""
-    return tuple("" if v is None and blank else v for v, blank in zip(row, _empty_is_blank(rec)))
+    at = _blank_at(rec)
+    if all(row[i] is not None for i in at):
+        return tuple(row)
+    row = list(row)
+    for i in at:
+        if row[i] is None:
+            row[i] = ""
+    return tuple(row)
 
 
 def _table_ddl(t: Table) -> list[str]:
@@ -186,8 +199,32 @@ def digest_of(row) -> Digest:
     at = columns(Figure).index("source")  # the document's name now (a file renamed since keeps its rows)
     ms = tuple((tuple(key), Figure(*values[:at], source, *values[at + 1:])) for key, values in json.loads(measures or "[]"))
     arr = np.frombuffer(passages or b"", dtype=np.uint64).reshape(-1, 3)
-    ps = {int(h): (int(a), int(b)) for h, a, b in arr}
+    ps = PackedPassages(zip(arr[:, 0].tolist(), ((arr[:, 1] << np.uint64(32)) | arr[:, 2]).tolist()))
     return Digest(source, doc_id, title or "", ms, ps, None if sig is None else np.frombuffer(sig, dtype=np.uint32))
+
+
+class PackedPassages(Mapping):
+    """A digest's passages (hash -> (start, end)) as the main process holds them for the
+    cross-document checks: each span packed into one int, the tuple made when it is asked for
+    (about half the memory of a dict of tuples)."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, items):
+        self._d = dict(items)
+
+    def __getitem__(self, key):
+        v = self._d[key]
+        return v >> 32, v & 0xFFFFFFFF
+
+    def __contains__(self, key):
+        return key in self._d
+
+    def __iter__(self):
+        return iter(self._d)
+
+    def __len__(self):
+        return len(self._d)
 
 
 def rows_of(result: Result, digest: Digest | None = None) -> dict[str, list[tuple]]:
@@ -522,4 +559,9 @@ class Store:
             "SELECT source, status, error FROM documents WHERE status != 'ok' ORDER BY source")]
 
     def close(self) -> None:
+        if self.changed:
+            try:
+                self.db.execute("PRAGMA optimize")  # statistics for the query planner, where they are worth it
+            except sqlite3.Error:
+                pass
         self.db.close()
