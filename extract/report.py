@@ -31,7 +31,7 @@ table{border-collapse:collapse;width:100%%;font-size:.9em}th,td{border-bottom:1p
 text-align:left;vertical-align:top}th{background:#f3f3f3}
 th button{font:inherit;background:none;border:0;padding:0;cursor:pointer;font-weight:bold}
 th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
-td.n{text-align:right}.tools{margin:.6em 0}.tools input{width:22em;padding:3px}
+td.n{text-align:right}th,td.n,td.s{white-space:nowrap}.tools{margin:.6em 0}.tools input{width:22em;padding:3px}
 .text{white-space:pre-wrap;line-height:1.9;border:1px solid #ddd;padding:1em;background:#fcfcfc}
 mark{padding:0 1px;border-radius:2px}mark.flagged{outline:2px solid #c62828}
 .sev{color:#fff;border-radius:3px;padding:0 5px;font-size:.85em}
@@ -218,7 +218,7 @@ def index_page(rows: list[dict], flags_by_check: dict[str, int], funding: list[t
         title = _e(r["title"] or r["source"])
         title = f"<a href='{_e(r['page'])}'>{title}</a>" if r["page"] else title
         trs.append(f"<tr data-status='{_e(r['status'])}'><td>{title}</td><td>{_e(r['source'])}</td>"
-                   f"<td data-v='{_e(r['status'])}'>{label('document_status', r['status'])}</td>"
+                   f"<td class='s' data-v='{_e(r['status'])}'>{label('document_status', r['status'])}</td>"
                    f"<td class='n'>{r['figures']}</td><td class='n'>{r['claims']}</td><td class='n'>{r['flags']}</td>"
                    f"<td>{_e(r['error'])}</td></tr>")
     present = sorted({r["status"] for r in rows}, key=lambda s: (s != "ok", s))

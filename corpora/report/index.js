@@ -1,4 +1,5 @@
 (function () {
+  var started = performance.now();
   var table = document.getElementById("docs"), body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
   var q = document.getElementById("q"), st = document.getElementById("st"), shown = document.getElementById("shown");
@@ -47,4 +48,5 @@
   });
   filter();
   document.body.setAttribute("data-ready", "1");
+  document.body.setAttribute("data-ms", (performance.now() - started).toFixed(1));
 })();

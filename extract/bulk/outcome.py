@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Outcome:
     """One file's results, cheap to pickle: the document row (its text and sentences dropped), the
-    rows of every table (`store.rows_of`), the digest the cross-document checks need, and the
-    text only when the worker did not write it to `text/` itself."""
+    rows of every table (`store.rows_of`, the digest the cross-document checks need among them),
+    and the text only when the worker did not write it to `text/` itself. `digest` is None from
+    the engines (the row carries it)."""
 
     document: Document
     rows: dict
@@ -53,7 +54,8 @@ def outcome_of(result: Result, text_dir: str | None = None) -> Outcome:
     except Exception:  # the file keeps its rows; it only drops out of the cross-document checks
         log.warning("cross-document digest failed on %s", doc.source, exc_info=True)
         summary = None
-    return Outcome(replace(doc, text="", sentences=()), rows_of(result, summary), summary, text)
+    # the digest travels as its row of `digests` only (the run reads it back from the store)
+    return Outcome(replace(doc, text="", sentences=()), rows_of(result, summary), None, text)
 
 
 def outcome_for(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S, text_dir: str | None = None) -> Outcome:
