@@ -6,7 +6,6 @@ its traceback shows under `--debug`, else one line asking for a report."""
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 

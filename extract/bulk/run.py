@@ -25,7 +25,8 @@ from ..audit.corpus import CorpusIndex
 from ..pipeline import DEFAULT_TIME_LIMIT_S
 from ..records import Document
 from ..resources import settings_info
-from . import engines, outcome
+from . import engines
+from .outcome import INHERITED_FDS
 from .exports import export_all
 from .outcome import warm_up, write_text
 from .pages import REPORT_VERSION, start_pages, write_index
@@ -97,10 +98,10 @@ def folder_lock(out_dir: Path):
                               "wait for it to finish, or write to another folder") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
-        outcome.INHERITED_FDS.add(fd)
+        INHERITED_FDS.add(fd)
         yield
     finally:
-        outcome.INHERITED_FDS.discard(fd)
+        INHERITED_FDS.discard(fd)
         os.close(fd)
 
 

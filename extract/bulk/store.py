@@ -24,7 +24,6 @@ from __future__ import annotations
 import errno
 import functools
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Mapping
