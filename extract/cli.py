@@ -98,8 +98,9 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: in
             scheduler: str | None, time_limit: int, full: bool, prune: bool, config: Path | None, excel: bool,
             xlsx: bool, jsonl: bool, no_report: bool) -> None:
     """Read every file under PATHS and write documents.csv, figures.csv, standards.csv,
-    honours.csv, flags.csv, text/<doc_id>.txt, report/index.html and shequ.sqlite into the
-    output folder. A rerun into the same folder processes only new or changed files.
+    honours.csv, flags.csv, text/<doc_id>.txt, report/index.html, shequ.sqlite (with
+    metadata.json for Datasette) and run.json into the output folder. A rerun into the same
+    folder processes only new or changed files and keeps the folder's other documents.
 
     \b
     Example:
