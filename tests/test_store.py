@@ -379,3 +379,18 @@ def test_a_digest_read_back_from_the_store_is_the_one_the_worker_made(tmp_path):
     assert (back.source, back.doc_id, back.title, back.measures) == (made.source, made.doc_id, made.title, made.measures)
     assert dict(back.passages) == made.passages and made.passages
     assert list(back.signature) == list(made.signature)
+
+
+def test_a_read_only_file_system_is_one_line(tmp_path):
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=100k", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode:
+        pytest.skip("cannot mount a read-only tmpfs here")
+    try:
+        result = _extract(_folder(tmp_path), "-o", mnt / "out")
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    [line] = result.stderr.strip().splitlines()
+    assert "cannot use" in line and "Read-only file system" in line
