@@ -6,7 +6,6 @@ its traceback shows under `--debug`, else one line asking for a report."""
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -37,7 +36,9 @@ class ShequGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ShequError as e:
-            raise click.ClickException(str(e)) from None
+            error = click.ClickException(str(e))
+            error.exit_code = getattr(e, "exit_code", 1)
+            raise error from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
         except Exception as e:
@@ -81,41 +82,116 @@ def main(ctx: click.Context) -> None:
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) for --engine dask.")
 @click.option("--time-limit", default=120, show_default=True, type=click.IntRange(min=1),
               help="Seconds one file may take before it gets an error row.")
-@click.option("--full", is_flag=True, help="Reprocess every file, not only new or changed ones.")
+@click.option("--full", is_flag=True, help="Reprocess every file, not only new or changed ones, and drop the "
+              "documents of files not among PATHS (also rebuilds a database of an older shequ).")
+@click.option("--prune", is_flag=True, help="Drop the documents of earlier runs whose files are not among PATHS "
+              "(by default a run on some files keeps the folder's other documents).")
+@click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TOML settings file overriding the packaged thresholds, furniture and figure lexicons "
+                   "([thresholds], [furniture], [figures] …).")
 @click.option("--excel", is_flag=True, help="Write CSVs as UTF-8 with BOM so Excel opens Chinese correctly.")
 @click.option("--xlsx", is_flag=True, help="Also write shequ.xlsx (one sheet per table).")
 @click.option("--jsonl", is_flag=True, help="Also write one .jsonl file per table.")
 @click.option("--no-report", is_flag=True, help="Skip the HTML report.")
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: int, engine: str,
-            scheduler: str | None, time_limit: int, full: bool, excel: bool, xlsx: bool, jsonl: bool,
-            no_report: bool) -> None:
+            scheduler: str | None, time_limit: int, full: bool, prune: bool, config: Path | None, excel: bool,
+            xlsx: bool, jsonl: bool, no_report: bool) -> None:
     """Read every file under PATHS and write documents.csv, figures.csv, standards.csv,
-    honours.csv, flags.csv, text/<doc_id>.txt, report/index.html and shequ.sqlite into the
-    output folder. A rerun into the same folder processes only new or changed files.
+    honours.csv, flags.csv, text/<doc_id>.txt, report/index.html, shequ.sqlite (with
+    metadata.json for Datasette) and run.json into the output folder. A rerun into the same
+    folder processes only new or changed files and keeps the folder's other documents.
 
     \b
     Example:
       shequ extract corpora/samples -o outputs/
       shequ extract /data/2024 -o out/ --jobs 8 --xlsx
       shequ extract /data -o out/ --engine dask --scheduler tcp://scheduler-host:8786
-    Exit status: 0 when every file was read, 1 when any failed (all rows are still written).
+      shequ extract report.pdf -o out/ --config my_province.toml
+    Exit status: 0 when every file was read, 1 when any failed (all rows are still written), 2
+    for a usage error or an output folder that cannot be used (in use by another run, not
+    writable, an older database).
     """
     from .bulk import RunOptions, run
+    from .resources import SettingsError, use_settings
 
     files = iter_inputs(paths)
+    if not files:
+        raise click.UsageError(f"no files to read under {', '.join(str(p) for p in paths)}", ctx)
+    if config is not None:
+        try:
+            use_settings(config)
+        except SettingsError as e:
+            raise click.BadParameter(str(e), ctx, param_hint="--config") from None
     options = RunOptions(jobs=jobs, engine=engine, scheduler=scheduler, time_limit=time_limit, excel=excel,
-                         xlsx=xlsx, jsonl=jsonl, report=not no_report, incremental=not full)
-    show_bar = len(files) > 3 and sys.stderr.isatty()
-    with click.progressbar(length=len(files), label="reading", show_pos=True,
-                           file=sys.stderr if show_bar else open(os.devnull, "w")) as bar:
-        summary = run(files, out_dir, options, progress=lambda r: bar.update(1))
+                         xlsx=xlsx, jsonl=jsonl, report=not no_report, incremental=not full, prune=prune)
+    with Progress(len(files)) as progress:
+        summary = run(files, out_dir, options, progress=progress.file_done, phase=progress.phase)
     for source, status, error in summary.failed:
         click.echo(f"{source}: {status}: {error}", err=True)
-    click.echo(f"{summary.files} files ({summary.processed} processed, {summary.skipped} unchanged), "
+    for what, sources in (("gone from disk", summary.gone), ("not among the inputs (--prune/--full)", summary.pruned)):
+        if sources:
+            click.echo(f"dropped {len(sources)} documents {what}: {', '.join(sources[:5])}"
+                       f"{' …' if len(sources) > 5 else ''}", err=True)
+    kept = f", {summary.kept} earlier documents kept (--prune drops them)" if summary.kept else ""
+    click.echo(f"{summary.files} files ({summary.processed} processed, {summary.skipped} unchanged{kept}), "
                f"{len(summary.failed)} not ok; {summary.figures} figures, {summary.claims} standards claims, "
                f"{summary.flags} flags -> {out_dir}", err=True)
     ctx.exit(1 if summary.failed else 0)
+
+
+class Progress:
+    """The run's progress on stderr: a bar in a terminal; elsewhere (a log, a pipe) a line every
+    `every_files` files or `every_s` seconds, so a log of a long run shows it going. The stages
+    after the reading are named as they start."""
+
+    def __init__(self, total: int, every_files: int = 100, every_s: float = 10.0):
+        import time
+
+        self.total, self.every_files, self.every_s = total, every_files, every_s
+        self.tty = sys.stderr.isatty()
+        self.done, self.clock = 0, time.monotonic
+        self.start = self.last = self.clock()
+        self.bar = None
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._end_bar()
+
+    def _end_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def reading(self, total: int) -> None:
+        """The files to read are known (those unchanged since the last run are not among them)."""
+        self.total, self.start = total, self.clock()
+        if self.tty and total > 3:
+            self.bar = click.progressbar(length=total, label="reading", show_pos=True, file=sys.stderr)
+            self.bar.__enter__()
+        elif not self.tty and total > 3:
+            click.echo(f"reading {total} files", err=True)
+
+    def file_done(self, doc) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        now = self.clock()
+        if not self.tty and self.total > 3 and (self.done % self.every_files == 0 or now - self.last >= self.every_s
+                             or self.done == self.total):
+            self.last = now
+            click.echo(f"reading: {self.done}/{self.total} files ({100 * self.done // max(self.total, 1)}%), "
+                       f"{now - self.start:.0f} s", err=True)
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        if name == "reading":
+            self.reading(total or 0)
+            return
+        self._end_bar()
+        click.echo(f"{name} …", err=True)
 
 
 @main.command()

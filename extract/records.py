@@ -5,7 +5,12 @@ Every record that comes from text carries offsets into the document's normalised
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+
+# Field metadata "sql": the column's name in the run's database where the CSV header (the field's
+# name) is an SQL keyword (`check`, `end`) or would be ambiguous there; CSV headers stay the names.
+SQL_START = {"sql": "start_char"}
+SQL_END = {"sql": "end_char"}
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,8 @@ class Figure:
     source: str
     doc_id: str
     page: int
-    start: int
-    end: int
+    start: int = field(metadata=SQL_START)
+    end: int = field(metadata=SQL_END)
     text: str
     quantity: str  # money | area | count | percent
     kind: str
@@ -111,8 +116,8 @@ class Honour:
     level: str
     year: str
     sentence: str
-    start: int
-    end: int
+    start: int = field(metadata=SQL_START)
+    end: int = field(metadata=SQL_END)
 
 
 @dataclass(frozen=True)
@@ -121,13 +126,13 @@ class Flag:
 
     source: str
     doc_id: str
-    check: str  # percent_mismatch | sum_mismatch | growth_mismatch | below_threshold | cross_doc_conflict | …
+    check: str = field(metadata={"sql": "check_name"})  # percent_mismatch | sum_mismatch | growth_mismatch | below_threshold | cross_doc_conflict | …
     severity: str  # error | warning | info
     message: str  # one sentence, Chinese
     figures: str  # the figures involved, as "start-end" offsets joined by ";"
     evidence: str
-    start: int
-    end: int
+    start: int = field(metadata=SQL_START)
+    end: int = field(metadata=SQL_END)
 
 
 @dataclass(frozen=True)

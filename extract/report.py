@@ -1,64 +1,138 @@
-"""The HTML report: `report/index.html` (the documents table and charts) and one page per
-document (its normalised text with every figure highlighted by kind, its flags linked to their
-evidence, its standards claims). Static and self-contained: inline CSS and SVG, no script, no
-network. Every piece of document text goes through html.escape."""
+"""The HTML report: `report/index.html` (the documents table, sortable and searchable, and charts)
+and one page per document (its normalised text with every figure highlighted by kind, its flags
+linked to their evidence, its standards claims). Static and self-contained: inline CSS and SVG,
+no network; the only script is the index's sorter (`corpora/report/index.js`), allowed by its
+hash in the Content-Security-Policy, and the table is complete without it. Codes are shown by
+their Chinese label (`corpora/vocab.toml`, the standards' names), the code in a tooltip; the
+wording of the pages is in `corpora/report.toml`. Every piece of document text goes through
+html.escape."""
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import html
-from collections import Counter, defaultdict
-from pathlib import Path
+from collections import defaultdict
 
+from . import vocab
 from .records import Claim, Document, Figure, Flag
+from .resources import corpus_path, load_toml
 from .vocab import KIND_COLOURS, SEVERITY_COLOURS
 
+FONTS = ('"Noto Sans CJK SC","Source Han Sans SC","Source Han Sans CN","PingFang SC","Hiragino Sans GB",'
+         '"Microsoft YaHei","WenQuanYi Micro Hei","WenQuanYi Zen Hei","Noto Sans SC","Droid Sans Fallback",'
+         '"SimHei","SimSun","Noto Serif CJK SC",sans-serif')
+
 CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em;
-color:#222;max-width:1200px}
+body{font-family:%s;margin:2em;color:#222;max-width:1200px}
+svg text{font-family:%s}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}
-table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border-bottom:1px solid #ddd;padding:4px 6px;
+table{border-collapse:collapse;width:100%%;font-size:.9em}th,td{border-bottom:1px solid #ddd;padding:4px 6px;
 text-align:left;vertical-align:top}th{background:#f3f3f3}
+th button{font:inherit;background:none;border:0;padding:0;cursor:pointer;font-weight:bold}
+th[aria-sort=ascending] button::after{content:" ▲"}th[aria-sort=descending] button::after{content:" ▼"}
+td.n{text-align:right}th,td.n,td.s{white-space:nowrap}.tools{margin:.6em 0}.tools input{width:22em;padding:3px}
 .text{white-space:pre-wrap;line-height:1.9;border:1px solid #ddd;padding:1em;background:#fcfcfc}
 mark{padding:0 1px;border-radius:2px}mark.flagged{outline:2px solid #c62828}
 .sev{color:#fff;border-radius:3px;padding:0 5px;font-size:.85em}
 .legend span{display:inline-block;margin-right:10px;padding:0 4px;border-radius:2px}
 .ev:target{background:#ffe9a8}
-"""
+""" % (FONTS, FONTS)
+
+
+@functools.cache
+def _words() -> dict:
+    return load_toml("report.toml")
+
+
+def _t(key: str, **kw) -> str:
+    text = _words()["text"][key]
+    return text.format(**kw) if kw else text
+
+
+@functools.cache
+def _standard_names() -> dict[str, str]:
+    return {d["id"]: d["name"] for d in load_toml("standards/taxonomy.toml")["dimension"]}
+
+
+def label(vocabulary: str, code) -> str:
+    """A code as a person reads it: its Chinese label, the code in a tooltip (both escaped)."""
+    if code is None or code == "":
+        return ""
+    name = _standard_names().get(code, code) if vocabulary == "standard" else vocab.label(vocabulary, code)
+    return _e(code) if name == code else f"<span title='{_e(code)}'>{_e(name)}</span>"
+
+
+@functools.cache
+def _script() -> tuple[str, str]:
+    """The index's script and its CSP source ('sha256-…')."""
+    js = corpus_path("report/index.js").read_text(encoding="utf-8")
+    return js, "'sha256-" + base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode() + "'"
 
 
 def _e(text) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, script: bool = False) -> str:
+    js, source = _script() if script else ("", "")
+    csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:" + (f"; script-src {source}" if script else "")
     return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
-            f"<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; "
-            f"img-src data:\"><title>{_e(title)}</title><style>{CSS}</style></head><body>{body}</body></html>")
+            f"<meta http-equiv='Content-Security-Policy' content=\"{csp}\"><title>{_e(title)}</title>"
+            f"<style>{CSS}</style></head><body>{body}{f'<script>{js}</script>' if script else ''}</body></html>")
 
 
-def bar_chart(values: list[tuple[str, float]], unit: str = "", width: int = 560) -> str:
-    """A horizontal SVG bar chart (labels escaped)."""
+def bar_chart(values: list[tuple[str, float]], unit: str = "", width: int = 560, codes: list[str] | None = None) -> str:
+    """A horizontal SVG bar chart (labels escaped; `codes`, when given, shown as each bar's tooltip)."""
     if not values:
-        return "<p>（无数据）</p>"
+        return f"<p>{_e(_t('no_data'))}</p>"
     top = max(v for _, v in values) or 1
     row = 22
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{row * len(values) + 4}' role='img'>"]
-    for i, (label, v) in enumerate(values):
+    for i, (name, v) in enumerate(values):
         w = int((width - 260) * v / top)
         y = i * row
-        label = label if len(label) <= 12 else label[:11] + "…"
-        parts.append(f"<text x='0' y='{y + 15}' font-size='12'>{_e(label)}</text>"
+        short = name if len(name) <= 12 else name[:11] + "…"
+        tip = f"<title>{_e(codes[i] if codes else name)}</title>"
+        parts.append(f"<g>{tip}<text x='0' y='{y + 15}' font-size='12'>{_e(short)}</text>"
                      f"<rect x='170' y='{y + 4}' width='{max(w, 1)}' height='14' fill='#5b8def'/>"
-                     f"<text x='{175 + w}' y='{y + 15}' font-size='12'>{_e(_num(v))}{_e(unit)}</text>")
+                     f"<text x='{175 + w}' y='{y + 15}' font-size='12'>{_e(_num(v))}{_e(unit)}</text></g>")
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _num(v: float) -> str:
     if v >= 1e8:
-        return f"{v / 1e8:.2f}亿"
+        return f"{v / 1e8:.2f}{_t('yi')}"
     if v >= 1e4:
-        return f"{v / 1e4:.1f}万"
+        return f"{v / 1e4:.1f}{_t('wan')}"
     return f"{v:,.0f}"
+
+
+def funding_total(figures) -> float:
+    """What a document states it spent (`corpora/report.toml` [funding]): its stated totals, each
+    value once, when it states any; else its distinct funding values; never the values before a
+    change, planned budgets, or the parts listed under a total."""
+    rules = _words()["funding"]
+    window = rules["cue_window_chars"]
+    figs = [f for f in figures if f.kind == "funding" and f.role not in rules["excluded_roles"]]
+    by_sentence: dict[str, list] = defaultdict(list)
+    for f in figs:
+        by_sentence[f.sentence].append(f)
+    kept, totals = [], []
+    for sentence, group in by_sentence.items():
+        at = {id(f): max(sentence.find(f.text), 0) for f in group}
+        marks = [i for m in rules["part_markers"] if (i := sentence.find(m)) >= 0]
+        mark = min(marks) if marks else None
+        has_total_before = mark is not None and any(at[id(f)] < mark for f in group)
+        for f in group:
+            if has_total_before and at[id(f)] > mark:
+                continue  # a part of the total stated before the marker
+            kept.append(f)
+            before = sentence[max(0, at[id(f)] - window):at[id(f)]]
+            if any(c in (f.subject or "") or c in before for c in rules["total_cues"]):
+                totals.append(f)
+    return float(sum({f.value for f in (totals or kept)}))
 
 
 def highlighted_text(doc: Document, figures: list[Figure], flags: list[Flag]) -> str:
@@ -80,7 +154,8 @@ def highlighted_text(doc: Document, figures: list[Figure], flags: list[Flag]) ->
             continue
         cls = "flagged" if (f.start, f.end) in flagged else ""
         events[f.start].append(f"<mark class='{cls}' id='fig-{f.start}' style='background:"
-                               f"{KIND_COLOURS.get(f.kind, '#ddd')}' title='{_e(f.kind)} = {_e(f.value)} {_e(f.unit)}'>")
+                               f"{KIND_COLOURS.get(f.kind, '#ddd')}' title='{_e(vocab.label('kind', f.kind))} "
+                               f"({_e(f.kind)}) = {_e(f.value)} {_e(f.unit)}'>")
         ends[f.end].insert(0, "</mark>")
         last_end = f.end
     out = []
@@ -96,91 +171,66 @@ def highlighted_text(doc: Document, figures: list[Figure], flags: list[Flag]) ->
 
 
 def document_page(doc: Document, figures: list[Figure], claims: list[Claim], flags: list[Flag]) -> str:
-    legend = "".join(f"<span style='background:{c}'>{_e(k)}</span>" for k, c in KIND_COLOURS.items())
+    t = _t
+    legend = "".join(f"<span style='background:{c}' title='{_e(k)}'>{_e(vocab.label('kind', k))}</span>"
+                     for k, c in KIND_COLOURS.items())
     flag_rows = "".join(
         f"<tr><td><span class='sev' style='background:{SEVERITY_COLOURS.get(fl.severity, '#555')}'>"
-        f"{_e(fl.severity)}</span></td><td>{_e(fl.check)}</td><td><a href='#flag-{i}'>{_e(fl.message)}</a></td></tr>"
-        for i, fl in enumerate(flags))
+        f"{label('severity', fl.severity)}</span></td><td>{label('check', fl.check)}</td>"
+        f"<td><a href='#flag-{i}'>{_e(fl.message)}</a></td></tr>" for i, fl in enumerate(flags))
     claim_rows = "".join(
-        f"<tr><td>{_e(c.standard)}</td><td>{_e(c.status)}</td><td>{c.score:.2f}</td>"
+        f"<tr><td>{label('standard', c.standard)}</td><td>{label('claim_status', c.status)}</td><td>{c.score:.2f}</td>"
         f"<td>{_e(c.evidence)}</td></tr>" for c in claims)
     fig_rows = "".join(
-        f"<tr><td>{f.page}</td><td><a href='#fig-{f.start}'>{_e(f.text)}</a></td><td>{_e(f.kind)}</td>"
-        f"<td>{_e(f.value)}</td><td>{_e(f.unit)}</td><td>{_e(f.approx)}</td><td>{_e(f.counted)}</td></tr>"
+        f"<tr><td>{f.page}</td><td><a href='#fig-{f.start}'>{_e(f.text)}</a></td><td>{label('kind', f.kind)}</td>"
+        f"<td>{_e(f.value)}</td><td>{_e(f.unit)}</td><td>{label('approx', f.approx)}</td><td>{_e(f.counted)}</td></tr>"
         for f in figures)
-    body = (f"<p><a href='index.html'>← 全部文档</a></p><h1>{_e(doc.title or doc.source)}</h1>"
-            f"<p>{_e(doc.source)} · {_e(doc.format)} · {doc.chars} 字 · {len(figures)} 个数字 · "
-            f"{len(flags)} 条提示</p>"
-            f"<h2>审核提示 ({len(flags)})</h2><table><tr><th>级别</th><th>检查</th><th>说明</th></tr>{flag_rows}</table>"
-            f"<h2>创建标准 ({len(claims)})</h2><table><tr><th>标准</th><th>状态</th><th>得分</th><th>依据</th></tr>"
+    body = (f"<p><a href='index.html'>{_e(t('all_documents'))}</a></p><h1>{_e(doc.title or doc.source)}</h1>"
+            f"<p>{_e(doc.source)} · {_e(doc.format)} · {doc.chars} {_e(t('chars'))} · {len(figures)} "
+            f"{_e(t('figures_n'))} · {len(flags)} {_e(t('flags_n'))}</p>"
+            f"<h2>{_e(t('section_flags'))} ({len(flags)})</h2><table><tr><th>{_e(t('col_severity'))}</th>"
+            f"<th>{_e(t('col_check'))}</th><th>{_e(t('col_message'))}</th></tr>{flag_rows}</table>"
+            f"<h2>{_e(t('section_claims'))} ({len(claims)})</h2><table><tr><th>{_e(t('col_standard'))}</th>"
+            f"<th>{_e(t('col_status'))}</th><th>{_e(t('col_score'))}</th><th>{_e(t('col_evidence'))}</th></tr>"
             f"{claim_rows}</table>"
-            f"<h2>正文</h2><p class='legend'>{legend}</p><div class='text'>{highlighted_text(doc, figures, flags)}</div>"
-            f"<h2>数字 ({len(figures)})</h2><table><tr><th>页</th><th>原文</th><th>类别</th><th>数值</th><th>单位</th>"
-            f"<th>约数</th><th>计数对象</th></tr>{fig_rows}</table>")
+            f"<h2>{_e(t('section_text'))}</h2><p class='legend'>{legend}</p>"
+            f"<div class='text'>{highlighted_text(doc, figures, flags)}</div>"
+            f"<h2>{_e(t('section_figures'))} ({len(figures)})</h2><table><tr><th>{_e(t('col_page'))}</th>"
+            f"<th>{_e(t('col_text'))}</th><th>{_e(t('col_kind'))}</th><th>{_e(t('col_value'))}</th>"
+            f"<th>{_e(t('col_unit'))}</th><th>{_e(t('col_approx'))}</th><th>{_e(t('col_counted'))}</th></tr>"
+            f"{fig_rows}</table>")
     return _page(doc.title or doc.source, body)
 
 
-def index_page(rows: list[dict], flags_by_check: Counter, funding: list[tuple[str, float]]) -> str:
-    trs = "".join(
-        f"<tr><td><a href='{_e(r['page'])}'>{_e(r['title'] or r['source'])}</a></td><td>{_e(r['source'])}</td>"
-        f"<td>{_e(r['status'])}</td><td>{r['figures']}</td><td>{r['claims']}</td><td>{r['flags']}</td>"
-        f"<td>{_e(r['error'])}</td></tr>" if r["page"] else
-        f"<tr><td>{_e(r['title'] or r['source'])}</td><td>{_e(r['source'])}</td><td>{_e(r['status'])}</td>"
-        f"<td>0</td><td>0</td><td>0</td><td>{_e(r['error'])}</td></tr>" for r in rows)
-    body = (f"<h1>shequ 报告</h1><p>{len(rows)} 个文件，{sum(r['flags'] for r in rows)} 条审核提示</p>"
-            f"<h2>各类审核提示</h2>{bar_chart(sorted(flags_by_check.items(), key=lambda x: -x[1]), '条')}"
-            f"<h2>各文档经费合计</h2>{bar_chart(funding[:30], '元')}"
-            f"<h2>文档</h2><table><tr><th>标题</th><th>文件</th><th>状态</th><th>数字</th><th>标准</th>"
-            f"<th>提示</th><th>错误</th></tr>{trs}</table>")
-    return _page("shequ 报告", body)
+_INDEX_COLUMNS = (("title", "col_title", False), ("source", "col_file", False), ("status", "col_status", False),
+                  ("figures", "col_figures", True), ("claims", "col_claims", True), ("flags", "col_flags", True),
+                  ("error", "col_error", False))
 
 
-class ReportWriter:
-    """Writes one page per document as results are handed to it (no document is kept in memory,
-    only its row of the index), then the index. `extra_flags` are the run's cross-document
-    findings, shown on the pages of the documents they concern."""
-
-    def __init__(self, out_dir: Path, extra_flags: list[Flag] = ()):
-        self.dir = Path(out_dir) / "report"
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.extra: dict[str, list[Flag]] = defaultdict(list)
-        for fl in extra_flags:
-            self.extra[fl.doc_id].append(fl)
-        self.rows: list[dict] = []
-        self.counts: Counter = Counter()
-        self.funding: list[tuple[str, float]] = []
-
-    def page(self, doc: Document, figures, claims, flags, write: bool = True) -> dict:
-        """Write the document's page (unless `write` is False: a byte-identical copy of a document
-        whose page is written already); return its entry for the index (`add_entry`). Pages are
-        independent of each other, so worker processes can write them side by side."""
-        flags = list(flags) + (self.extra.get(doc.doc_id, []) if doc.status == "ok" else [])
-        page, funding = "", None
-        if doc.status == "ok" and doc.text:
-            page = f"doc-{doc.doc_id}.html"
-            if write:
-                (self.dir / page).write_text(document_page(doc, list(figures), list(claims), flags),
-                                             encoding="utf-8")
-            funding = (doc.title or Path(doc.source).name,
-                       sum(f.value for f in figures if f.kind == "funding" and f.role != "target"))
-        return {"row": {"source": doc.source, "title": doc.title, "status": doc.status, "error": doc.error,
-                        "figures": len(figures), "claims": len(claims), "flags": len(flags), "page": page},
-                "checks": [fl.check for fl in flags], "funding": funding}
-
-    def add_entry(self, entry: dict) -> None:
-        """Take a page's entry into the index."""
-        self.rows.append(entry["row"])
-        self.counts.update(entry["checks"])
-        if entry["funding"] is not None:
-            self.funding.append(entry["funding"])
-
-    def add(self, doc: Document, figures, claims, flags) -> None:
-        """Write the document's page and take it into the index."""
-        self.add_entry(self.page(doc, figures, claims, flags))
-
-    def close(self) -> Path:
-        """Write the index; returns its path."""
-        self.funding.sort(key=lambda x: -x[1])
-        index = self.dir / "index.html"
-        index.write_text(index_page(self.rows, self.counts, self.funding), encoding="utf-8")
-        return index
+def index_page(rows: list[dict], flags_by_check: dict[str, int], funding: list[tuple[str, float]]) -> str:
+    """The index: every document in one table a person can sort (click a header) and search (the
+    box; the status list), state kept in the address (`#sort=flags-desc&q=…&status=error`)."""
+    t = _t
+    heads = "".join(f"<th data-key='{k}'{' data-num' if num else ''} aria-sort='none'>"
+                    f"<button type='button'>{_e(t(word))}</button></th>" for k, word, num in _INDEX_COLUMNS)
+    trs = []
+    for r in rows:
+        title = _e(r["title"] or r["source"])
+        title = f"<a href='{_e(r['page'])}'>{title}</a>" if r["page"] else title
+        trs.append(f"<tr data-status='{_e(r['status'])}'><td>{title}</td><td>{_e(r['source'])}</td>"
+                   f"<td class='s' data-v='{_e(r['status'])}'>{label('document_status', r['status'])}</td>"
+                   f"<td class='n'>{r['figures']}</td><td class='n'>{r['claims']}</td><td class='n'>{r['flags']}</td>"
+                   f"<td>{_e(r['error'])}</td></tr>")
+    present = sorted({r["status"] for r in rows}, key=lambda s: (s != "ok", s))
+    options = "".join(f"<option value='{_e(s)}'>{_e(vocab.label('document_status', s))}</option>" for s in present)
+    checks = sorted(flags_by_check.items(), key=lambda x: (-x[1], x[0]))
+    body = (f"<h1>{_e(t('report_title'))}</h1><p>{_e(t('files_flags', files=len(rows), flags=sum(r['flags'] for r in rows)))}</p>"
+            f"<h2>{_e(t('flags_by_check'))}</h2>"
+            f"{bar_chart([(vocab.label('check', c), n) for c, n in checks], t('unit_flags'), codes=[c for c, _ in checks])}"
+            f"<h2>{_e(t('funding_chart'))}</h2>{bar_chart(funding[:30], t('unit_yuan'))}"
+            f"<h2>{_e(t('documents'))}</h2><p class='tools'><input id='q' type='search' placeholder='{_e(t('search'))}' "
+            f"aria-label='{_e(t('search'))}'> <select id='st' aria-label='{_e(t('col_status'))}'><option value=''>"
+            f"{_e(t('all_statuses'))}</option>{options}</select> {_e(t('shown'))} <span id='shown'>{len(rows)}</span>"
+            f" / {len(rows)}</p>"
+            f"<table id='docs'><thead><tr>{heads}</tr></thead><tbody>{''.join(trs)}</tbody></table>")
+    return _page(t("report_title"), body, script=True)

@@ -1,7 +1,17 @@
-"""The only module that touches package data: lexicons, rules and models in `corpora/` and `models/`."""
+"""The only module that touches package data: lexicons, rules and models in `corpora/` and `models/`.
+
+Settings follow the packaged-defaults-plus-user-file pattern: `use_settings(FILE)` (the CLI's
+`--config FILE`) reads a TOML file whose top-level tables are named after the data files of
+`corpora/` (`[thresholds]` for thresholds.toml, `[furniture]`, `[figures]`, `[audit]`,
+`[standards.taxonomy]` …) and merges each over its packaged file: tables key by key, arrays of
+tables with an `id` entry by entry (a new id is appended), anything else replaced. Every module
+reads its data through `load_toml`, so the override reaches all of them, provided it is set before
+the first of them compiles its rules (the CLI sets it before anything runs)."""
 from __future__ import annotations
 
+import copy
 import functools
+import hashlib
 import json
 import tomllib
 from importlib.resources import files
@@ -18,11 +28,102 @@ def model_path(name: str) -> Path:
     return Path(str(files("extract.models").joinpath(name)))
 
 
+_OVERRIDES: dict[str, dict] = {}  # data file name -> the user's table merged over it
+_SETTINGS: dict = {"file": None, "sha256": None, "overrides": []}
+
+
+class SettingsError(Exception):
+    """A settings file that cannot be used (unreadable, not TOML, an unknown section); one line."""
+
+
 @functools.cache
 def load_toml(name: str) -> dict:
-    """A TOML data file from `corpora/`, parsed once."""
+    """A TOML data file from `corpora/`, parsed once, with the user's settings merged over it."""
     with corpus_path(name).open("rb") as f:
-        return tomllib.load(f)
+        data = tomllib.load(f)
+    if name in _OVERRIDES:
+        data = merge(data, _OVERRIDES[name])
+    return data
+
+
+def merge(base, override):
+    """`override` over `base`: tables key by key, arrays of tables with `id` entry by entry, else replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for k, v in override.items():
+            out[k] = merge(base[k], v) if k in base else copy.deepcopy(v)
+        return out
+    if isinstance(base, list) and isinstance(override, list) and override and \
+            all(isinstance(x, dict) and "id" in x for x in base + override):
+        out = list(base)
+        at = {x["id"]: i for i, x in enumerate(out)}
+        for x in override:
+            if x["id"] in at:
+                out[at[x["id"]]] = merge(out[at[x["id"]]], x)
+            else:
+                out.append(copy.deepcopy(x))
+        return out
+    return copy.deepcopy(override)
+
+
+def _data_files() -> dict[tuple[str, ...], str]:
+    """Section path -> data file: ("thresholds",) -> "thresholds.toml", ("standards", "taxonomy") -> …"""
+    root = corpus_path("")
+    return {tuple(p.relative_to(root).with_suffix("").parts): p.relative_to(root).as_posix()
+            for p in sorted(root.rglob("*.toml"))}
+
+
+def use_settings(path: str | Path | None) -> dict:
+    """Use a settings file (see the module's doc); None goes back to the packaged defaults. Returns
+    what `settings_info` then returns. Raises SettingsError with one line for a file it cannot use."""
+    _OVERRIDES.clear()
+    _SETTINGS.update(file=None, sha256=None, overrides=[])
+    load_toml.cache_clear()
+    if path is None:
+        return settings_info()
+    try:
+        raw = Path(path).read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+    except OSError as e:
+        raise SettingsError(f"cannot read settings file {path}: {e.strerror or e}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise SettingsError(f"settings file {path} is not valid TOML: {e}") from None
+    files = _data_files()
+    found: dict[str, dict] = {}
+
+    def walk(prefix: tuple[str, ...], table: dict) -> None:
+        for key, value in table.items():
+            at = prefix + (key,)
+            if at in files and isinstance(value, dict):
+                found[files[at]] = value
+            elif isinstance(value, dict) and any(f[:len(at)] == at for f in files):
+                walk(at, value)
+            else:
+                known = ", ".join(f"[{'.'.join(f)}]" for f in files)
+                raise SettingsError(f"settings file {path}: unknown section [{'.'.join(at)}] (known: {known})")
+
+    walk((), data)
+    _OVERRIDES.update(found)
+    _SETTINGS.update(file=str(Path(path).resolve()), sha256=hashlib.sha256(raw).hexdigest(),
+                     overrides=sorted(found))
+    return settings_info()
+
+
+def settings_info() -> dict:
+    """Which settings are in use: `file` (None: the packaged defaults), its `sha256`, the data
+    files it overrides, and the raw overrides (to hand the same settings to another process)."""
+    return {**_SETTINGS, "data": copy.deepcopy(_OVERRIDES)}
+
+
+def apply_settings(info: dict | None) -> None:
+    """Use the settings `settings_info()` described in another process (a cluster's worker)."""
+    info = info or {}
+    if info.get("sha256") == _SETTINGS["sha256"]:
+        return
+    _OVERRIDES.clear()
+    _OVERRIDES.update(info.get("data") or {})
+    _SETTINGS.update(file=info.get("file"), sha256=info.get("sha256"), overrides=info.get("overrides", []))
+    load_toml.cache_clear()
 
 
 @functools.cache

@@ -257,10 +257,10 @@ def test_dask_task_that_fails_is_retried_file_by_file(tmp_path, monkeypatch):
     (folder / "r1_crash.txt").write_text(TEXT.format(n=99, m=1), encoding="utf-8")
     real = outcome.outcomes_for
 
-    def outcomes_for(paths, time_limit=None):
+    def outcomes_for(paths, time_limit=None, settings=None):
         if any("crash" in p for p in paths):
             raise RuntimeError("worker killed")  # what KilledWorker looks like to the client
-        return real(paths, time_limit)
+        return real(paths, time_limit, settings)
 
     monkeypatch.setattr(engines, "outcomes_for", outcomes_for)
     monkeypatch.setattr(engines, "DASK_FILES_PER_TASK", 3)

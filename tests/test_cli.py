@@ -119,3 +119,53 @@ def test_an_internal_error_is_one_line_and_debug_after_the_subcommand_shows_it(t
     assert "please report" in plain.stderr and "Traceback" not in plain.stderr
     debug = CliRunner().invoke(main, ["extract", str(f), "-o", str(tmp_path / "o"), "--debug"])
     assert isinstance(debug.exception, ZeroDivisionError)  # the real traceback, not a one-liner
+
+
+CONFIG = """
+[[thresholds.threshold]]
+id = "complete_community_activity_space"
+value = 300
+"""
+
+
+def _extract_process(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "extract", "extract", *map(str, args)], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_a_config_file_overrides_a_threshold_and_the_run_records_it(tmp_path):
+    import hashlib
+    import json
+    import sqlite3
+
+    f = tmp_path / "in" / "a.txt"
+    f.parent.mkdir()
+    f.write_text("某社区工作总结\n某社区建成公共活动场地200平方米。\n", encoding="utf-8")
+    config = tmp_path / "province.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    plain = _extract_process(f.parent, "-o", tmp_path / "plain", "-j", "1", "--no-report")
+    assert plain.returncode == 0, plain.stderr
+    assert not [r for r in _rows(tmp_path / "plain" / "flags.csv") if r["check"] == "below_threshold"]
+    local = _extract_process(f.parent, "-o", tmp_path / "local", "-j", "1", "--no-report", "--config", config)
+    assert local.returncode == 0, local.stderr
+    assert [r["check"] for r in _rows(tmp_path / "local" / "flags.csv")] == ["below_threshold"]
+    info = json.loads((tmp_path / "local" / "run.json").read_text(encoding="utf-8"))["settings"]
+    assert info == {"file": str(config.resolve()), "sha256": hashlib.sha256(config.read_bytes()).hexdigest(),
+                    "overrides": ["thresholds.toml"]}
+    meta = dict(sqlite3.connect(tmp_path / "local" / "shequ.sqlite").execute("SELECT key, value FROM meta"))
+    assert json.loads(meta["settings"]) == info
+    # a rerun with other settings reprocesses the files; with the same, none
+    again = _extract_process(f.parent, "-o", tmp_path / "local", "-j", "1", "--no-report")
+    assert "(1 processed" in again.stderr and not _rows(tmp_path / "local" / "flags.csv")
+
+
+def test_a_config_file_that_cannot_be_used_is_one_line(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("下辖15个社区。", encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[nonsense]\nx = 1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(f), "-o", str(tmp_path / "o"), "--config", str(bad)])
+    assert result.exit_code == 2 and "unknown section [nonsense]" in result.stderr and "Traceback" not in result.output

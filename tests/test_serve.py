@@ -127,7 +127,7 @@ def test_every_check_severity_and_status_has_a_chinese_label():
 # --- the store: read-only but for reviews -----------------------------------------------------------
 
 @pytest.mark.parametrize("statement", [
-    "INSERT INTO flags (doc_id, \"check\") VALUES ('x', 'y')",
+    "INSERT INTO flags (doc_id, check_name) VALUES ('x', 'y')",
     "UPDATE flags SET message = 'changed'",
     "DELETE FROM documents",
     "DROP TABLE figures",
@@ -237,7 +237,8 @@ def test_flags_sharing_a_key_are_one_finding(out):
     with sqlite3.connect(out / "shequ.sqlite") as db:  # two partners of one passage, as near_duplicate writes them
         source = db.execute("SELECT source FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0]
         for partner in ("《甲》", "《乙》"):
-            db.execute("INSERT INTO flags VALUES (?, ?, 'near_duplicate', 'warning', ?, '', '段落', 0, 17, 1)",
+            db.execute("INSERT INTO flags (source, doc_id, check_name, severity, message, figures, evidence, start_char,"
+                       " end_char, cross_doc) VALUES (?, ?, 'near_duplicate', 'warning', ?, '', '段落', 0, 17, 1)",
                        (source, doc_id, f"与{partner}相似度90%"))
     items = ReviewStore(out).flags(doc_id)
     dup = [it for it in items if it.first.check == "near_duplicate"]

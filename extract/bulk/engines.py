@@ -12,7 +12,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from ..errors import MissingDependency, one_line
-from .outcome import Outcome, failed_outcome, outcome_for, outcomes_for, warm_up
+from .outcome import Outcome, failed_outcome, outcome_for, outcomes_for, warm_up, worker_init
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class WorkerPool:
             if warm:
                 warm_up()
             self._warm = warm
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=warm_up if warm else None)
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=worker_init, initargs=(warm,))
         return self.pool
 
     def restart(self) -> ProcessPoolExecutor:
@@ -116,7 +116,7 @@ def local(workers: WorkerPool, paths: list[str], time_limit: int, text_dir: str)
         pool = workers.pool
 
 
-def dask(paths: list[str], scheduler: str | None, time_limit: int) -> Iterable[Outcome]:
+def dask(paths: list[str], scheduler: str | None, time_limit: int, settings: dict | None = None) -> Iterable[Outcome]:
     """Outcomes of `paths` from a dask.distributed cluster (a local one when `scheduler` is None)."""
     try:
         from distributed import Client, as_completed
@@ -134,7 +134,7 @@ def dask(paths: list[str], scheduler: str | None, time_limit: int) -> Iterable[O
         in_flight = max(DASK_MIN_IN_FLIGHT, 4 * len(client.scheduler_info().get("workers", {})))
         files_of = {}
         for task in itertools.islice(tasks, in_flight):
-            files_of[client.submit(outcomes_for, task, time_limit, pure=False)] = task
+            files_of[client.submit(outcomes_for, task, time_limit, settings, pure=False)] = task
         pending = as_completed(list(files_of))
         for fut in pending:
             task = files_of.pop(fut)
@@ -142,13 +142,13 @@ def dask(paths: list[str], scheduler: str | None, time_limit: int) -> Iterable[O
                 outcomes = fut.result()
             except Exception as e:  # a worker died on one of them (KilledWorker): each file alone, once more
                 log.warning("a Dask task failed (%s); retrying its %d files one at a time", type(e).__name__, len(task))
-                outcomes = retry_alone(task, lambda p: client.submit(outcomes_for, [p], time_limit, pure=False)
+                outcomes = retry_alone(task, lambda p: client.submit(outcomes_for, [p], time_limit, settings, pure=False)
                                        .result()[0], _task_failure)
             yield from outcomes
             fut.release()
             task = next(tasks, None)
             if task is not None:
-                nxt = client.submit(outcomes_for, task, time_limit, pure=False)
+                nxt = client.submit(outcomes_for, task, time_limit, settings, pure=False)
                 files_of[nxt] = task
                 pending.add(nxt)
     finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..audit.corpus import Digest, digest
 from ..pipeline import DEFAULT_TIME_LIMIT_S, process_file
 from ..records import Document, Result
+from ..resources import apply_settings
 from .store import rows_of
 
 log = logging.getLogger(__name__)
@@ -20,8 +21,9 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Outcome:
     """One file's results, cheap to pickle: the document row (its text and sentences dropped), the
-    rows of every table (`store.rows_of`), the digest the cross-document checks need, and the
-    text only when the worker did not write it to `text/` itself."""
+    rows of every table (`store.rows_of`, the digest the cross-document checks need among them),
+    and the text only when the worker did not write it to `text/` itself. `digest` is None from
+    the engines (the row carries it)."""
 
     document: Document
     rows: dict
@@ -52,7 +54,8 @@ def outcome_of(result: Result, text_dir: str | None = None) -> Outcome:
     except Exception:  # the file keeps its rows; it only drops out of the cross-document checks
         log.warning("cross-document digest failed on %s", doc.source, exc_info=True)
         summary = None
-    return Outcome(replace(doc, text="", sentences=()), rows_of(result), summary, text)
+    # the digest travels as its row of `digests` only (the run reads it back from the store)
+    return Outcome(replace(doc, text="", sentences=()), rows_of(result, summary), None, text)
 
 
 def outcome_for(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S, text_dir: str | None = None) -> Outcome:
@@ -60,9 +63,13 @@ def outcome_for(path: str, time_limit: int | None = DEFAULT_TIME_LIMIT_S, text_d
     return outcome_of(process_file(path, time_limit), text_dir)
 
 
-def outcomes_for(paths: list[str], time_limit: int | None = DEFAULT_TIME_LIMIT_S) -> list[Outcome]:
+def outcomes_for(paths: list[str], time_limit: int | None = DEFAULT_TIME_LIMIT_S,
+                 settings: dict | None = None) -> list[Outcome]:
     """`outcome_for` for several files: one cluster task, so the scheduler's and the client's cost
-    per task is shared by the files."""
+    per task is shared by the files. `settings`: the run's (`resources.settings_info()`), for a
+    worker in another process that did not inherit them."""
+    if settings is not None:
+        apply_settings(settings)
     return [outcome_for(p, time_limit) for p in paths]
 
 
@@ -79,3 +86,46 @@ def warm_up() -> None:
 
     segment.load()
     tagger()
+
+
+def die_with_parent() -> None:
+    """In a worker process: end when the process that started it ends, even by SIGKILL (Linux's
+    parent-death signal, and a watch on the parent's pid where that is not available)."""
+    parent = os.getppid()
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the call
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+# descriptors a forked worker must not keep (the output folder's lock)
+INHERITED_FDS: set[int] = set()
+
+
+def worker_init(warm: bool) -> None:
+    """Initializer of the local worker processes."""
+    die_with_parent()
+    for fd in list(INHERITED_FDS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    INHERITED_FDS.clear()
+    if warm:
+        warm_up()

@@ -1,53 +1,90 @@
 """The report of a run: one page per document, written from the run's database (in the worker
-processes when there are enough documents), then the index."""
+processes when there are enough of them), only for the documents that changed; then the index,
+from the database alone."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from ..report import ReportWriter
+from ..records import Flag
+from ..report import document_page, funding_total, index_page
 from .engines import WorkerPool
-from .store import Store
+from .store import Store, record_row
+
+# bumped when the pages' markup changes, so a rerun rewrites every page
+REPORT_VERSION = "2"
 
 
-def report_pages(db_path: str, out_dir: str, sources: list[str], extra_flags: list,
-                 shared: frozenset = frozenset()) -> list[dict]:
-    """Write the report pages of `sources` from the run's database; their index entries, in order.
-    Sources in `shared` are byte-identical copies of an earlier source: they link to its page."""
+def page_name(doc_id: str) -> str:
+    return f"doc-{doc_id}.html"
+
+
+def report_pages(db_path: str, out_dir: str, sources: list[str]) -> int:
+    """Write the report pages of `sources` from the run's database (their own flags and the
+    cross-document findings of their doc_id); returns how many were written."""
     store = Store(db_path, readonly=True)
     try:
-        writer = ReportWriter(Path(out_dir), extra_flags)
-        return [writer.page(r.document, r.figures, r.claims, r.flags, write=r.document.source not in shared)
-                for r in store.results(Path(out_dir) / "text", only=sources)]
+        cross: dict[str, list[Flag]] = {}
+        for r in store.cross_doc_flags():
+            f = Flag(*record_row(Flag, r))
+            cross.setdefault(f.doc_id, []).append(f)
+        folder = Path(out_dir) / "report"
+        n = 0
+        for r in store.results(Path(out_dir) / "text", only=sources):
+            doc = r.document
+            if doc.status != "ok" or not doc.text:
+                continue
+            page = document_page(doc, list(r.figures), list(r.claims), list(r.flags) + cross.get(doc.doc_id, []))
+            (folder / page_name(doc.doc_id)).write_text(page, encoding="utf-8")
+            n += 1
+        return n
     finally:
         store.close()
 
 
-def start_pages(workers: WorkerPool, store: Store, out_dir: Path, cross: list) -> Callable[[], list[dict]]:
-    """Start writing the report pages, in the workers when there are enough documents; returns
-    the function that waits for their index entries (the exports run meanwhile)."""
-    doc_ids = store.doc_ids()
-    sources = list(doc_ids)  # in source order
+def start_pages(workers: WorkerPool, store: Store, out_dir: Path, doc_ids: set[str] | None) -> Callable[[], int]:
+    """Start writing the pages of `doc_ids` (None: every document), and of any document whose
+    page is missing, in the workers when there are enough (the exports run meanwhile); identical
+    files share one page, written from the first of them. Returns the function that waits for
+    them and says how many were written."""
+    folder = Path(out_dir) / "report"
     owner: dict[str, str] = {}
-    for src in sources:  # identical files share one page, written by the first of them
-        owner.setdefault(doc_ids.get(src) or src, src)
-    shared = frozenset(src for src in sources if owner[doc_ids.get(src) or src] != src)
-    pool = workers.start(warm=False) if len(sources) >= 4 * workers.jobs else None
+    for row in store.index_rows():  # in source order
+        if row["status"] == "ok" and row["chars"] and row["doc_id"]:
+            owner.setdefault(row["doc_id"], row["source"])
+    todo = [src for d, src in owner.items()
+            if doc_ids is None or d in doc_ids or not (folder / page_name(d)).exists()]
+    todo.sort()
+    if not todo:
+        return lambda: 0
+    pool = workers.start(warm=False) if len(todo) >= 4 * workers.jobs else None
     if pool is None:
-        return lambda: report_pages(str(store.path), str(out_dir), sources, cross, shared)
-    size = -(-len(sources) // (workers.jobs * 4))
-    futures = []
-    for i in range(0, len(sources), size):
-        chunk = sources[i:i + size]
-        mine = {doc_ids.get(src) for src in chunk}  # pages take their flags by doc_id (identical files share one)
-        futures.append(pool.submit(report_pages, str(store.path), str(out_dir), chunk,
-                                   [f for f in cross if f.doc_id in mine], shared & set(chunk)))
-    return lambda: [e for f in futures for e in f.result()]
+        return lambda: report_pages(str(store.path), str(out_dir), todo)
+    size = -(-len(todo) // (workers.jobs * 4))
+    futures = [pool.submit(report_pages, str(store.path), str(out_dir), todo[i:i + size])
+               for i in range(0, len(todo), size)]
+    return lambda: sum(f.result() for f in futures)
 
 
-def write_index(out_dir: Path, entries: list[dict]) -> Path:
-    """`report/index.html` from the pages' index entries."""
-    report = ReportWriter(out_dir)
-    for entry in entries:
-        report.add_entry(entry)
-    return report.close()
+def write_index(store: Store, out_dir: Path) -> Path:
+    """`report/index.html` from the database: every document's row, the flags by check, and each
+    document's stated funding (`report.funding_total`)."""
+    rows = store.index_rows()
+    titles = {}
+    for row in rows:
+        row["page"] = page_name(row["doc_id"]) if row["status"] == "ok" and row["chars"] and row["doc_id"] else ""
+        titles[row["source"]] = row["title"] or Path(row["source"]).name
+    by_source: dict[str, list] = {}
+    for source, f in store.funding_figures():
+        by_source.setdefault(source, []).append(f)
+    funding = []
+    for source, figs in by_source.items():
+        total = funding_total(figs)
+        if total:
+            funding.append((titles.get(source, source), total))
+    funding.sort(key=lambda x: -x[1])
+    path = Path(out_dir) / "report" / "index.html"
+    tmp = path.with_name(".index.html.tmp")
+    tmp.write_text(index_page(rows, store.checks_count(), funding), encoding="utf-8")
+    tmp.replace(path)
+    return path

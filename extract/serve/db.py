@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -27,16 +27,20 @@ DECISIONS = ("open", "confirmed", "dismissed")
 REVIEW_STATES = ("open", "confirmed", "dismissed", "done", "none")
 PAGE_SIZE = 100
 
-# the store's column names, where they differ from the records' field names (none today; a
-# later schema that renames `end` to `end_offset` adds {"end": "end_offset"} here)
-COLUMN = {"check": '"check"', "end": '"end"', "start": '"start"'}
+def _sql_name(record_type, name: str) -> str:
+    """A field's column name in the run's database (records.py: field metadata "sql")."""
+    return next(f.metadata.get("sql", f.name) for f in fields(record_type) if f.name == name)
+
+
+# the store's column names where they differ from the records' field names (SQL keywords)
+COLUMN = {"check": _sql_name(Flag, "check"), "end": _sql_name(Flag, "end"), "start": _sql_name(Flag, "start")}
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {REVIEWS} (
     id INTEGER PRIMARY KEY,
     flag_key TEXT NOT NULL,
     doc_id TEXT NOT NULL,
-    "check" TEXT NOT NULL,
+    {COLUMN['check']} TEXT NOT NULL,
     decision TEXT NOT NULL CHECK (decision IN ('open', 'confirmed', 'dismissed')),
     note TEXT NOT NULL DEFAULT '',
     reviewer TEXT NOT NULL,
