@@ -13,6 +13,7 @@ import re
 
 from ..records import Document, Figure
 from .context import area_kind, count_kind, counted_noun, entity_of, role_of, subject_of, year_of
+from .rules import rules
 from .scan import Span, find_spans
 from .tables import table_spans
 
@@ -32,7 +33,7 @@ def _kind(text: str, s: Span, counted: str) -> str:
 def _surface(text: str, s: Span, counted: str) -> str:
     """The figure as written, with the counted noun when it directly follows (52个社区)."""
     surface = text[s.start:s.end]
-    if s.rule.startswith("table."):
+    if s.rule == rules().ids["table.cell"].single:
         return surface
     if counted and text.startswith(counted, s.end):
         surface += counted

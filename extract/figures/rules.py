@@ -17,9 +17,19 @@ def _alt(words) -> str:
 
 
 @dataclass(frozen=True)
+class RuleId:
+    """The ids a rule family gives its figures (`[rule_ids]` of figures.toml)."""
+
+    single: str  # a single figure (money.v1)
+    range: str | None  # a range (money.range.v1); None for families that find no ranges
+
+
+@dataclass(frozen=True)
 class Rules:
     data: dict
     patterns: dict  # rule family -> compiled regex (each has its own named groups)
+    ids: dict  # rule family -> RuleId
+    range_of: dict  # id of a single figure -> id of the range two such figures make
     prefix: re.Pattern
     money_units: dict
     area_units: dict
@@ -60,5 +70,7 @@ def rules() -> Rules:
     q = d["qualifiers"]
     prefix = re.compile(rf"(?:(?:{_alt(q['prefix'])})(?:{_alt(q['bridge'])})?|(?:{_alt(q['verb_bridge'])})"
                         rf"[\u4e00-\u9fff]{{1,2}})$")
+    ids = {family: RuleId(e["id"], e.get("range")) for family, e in d["rule_ids"].items()}
     return Rules(data=d, patterns={k: re.compile(v) for k, v in patterns.items()}, prefix=prefix,
+                 ids=ids, range_of={i.single: i.range for i in ids.values() if i.range},
                  money_units=money, area_units=area, classifiers=cls)

@@ -114,6 +114,7 @@ _RATE = re.compile(r"(?:每|人均|户均|平均|均)[^，。；,;]*$")
 
 def _to_span(family: str, m: re.Match, r) -> Span | None:
     g = m.group
+    ids = r.ids[family]
     infix = r.data["qualifiers"]["infix"].get(m.groupdict().get("infix") or "", "")
     infix_mult = _MULT.get(m.groupdict().get("mult") or "", 1.0)
     if family == "percent.fraction":
@@ -128,7 +129,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                     raise
                 nom, end = nom[:-1], end - 1
         return Span(m.start(), end, "percent", round(n / parse_number(den) * 100, 6), None, "%", "",
-                    "percent.fraction.v1", is_chinese_numeral(den + nom))
+                    ids.single, is_chinese_numeral(den + nom))
     if family == "percent.sign":
         v, vmax = _range(m, "num", "num2")
         infix = ""
@@ -138,10 +139,10 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                 return None
         scale = 0.1 if "‰" in g(0) else 1.0
         return Span(m.start(), m.end(), "percent", v * scale, vmax * scale if vmax else None, "%", infix,
-                    "percent.sign.v1", False)
+                    ids.single, False)
     if family == "percent.point":
         v, vmax = _range(m, "num", "num2")
-        return Span(m.start(), m.end(), "percent", v, vmax, "%", "", "percent.point.v1", is_chinese_numeral(g("num")))
+        return Span(m.start(), m.end(), "percent", v, vmax, "%", "", ids.single, is_chinese_numeral(g("num")))
     if family == "percent.cheng":
         s = g("num")
         v = 5.0 if s == "半" else parse_number(s) * 10
@@ -150,16 +151,16 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
             v += 5.0
         if v > 100:
             return None
-        return Span(m.start(), end, "percent", v, None, "%", "", "percent.cheng.v1", is_chinese_numeral(s))
+        return Span(m.start(), end, "percent", v, None, "%", "", ids.single, is_chinese_numeral(s))
     if family == "percent.slash":
         nom, den = float(g("nom")), float(g("den"))
         if not 0 < nom < den:
             return None
-        return Span(m.start(), m.end(), "percent", round(nom / den * 100, 10), None, "%", "", "percent.slash.v1", False)
+        return Span(m.start(), m.end(), "percent", round(nom / den * 100, 10), None, "%", "", ids.single, False)
     if family == "money.symbol":
-        return Span(m.start(), m.end(), "money", _num(g("num")), None, "CNY", "", "money.symbol.v1", False)
+        return Span(m.start(), m.end(), "money", _num(g("num")), None, "CNY", "", ids.single, False)
     if family == "count.people":
-        return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, "人", infix, "count.people.v1",
+        return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, "人", infix, ids.single,
                     is_chinese_numeral(g("num")), "")
     unit = g("unit")
     v, vmax = _range(m, "num", "num2")
@@ -176,16 +177,16 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         if g("fen"):
             v += parse_number(g("fen")) * 0.01
         return Span(m.start(), m.end(), "money", round(v, 4), vmax, "CNY", infix,
-                    "money.range.v1" if vmax else "money.v1", chinese)
+                    ids.range if vmax else ids.single, chinese)
     if family == "area":
         mult = r.area_units[unit]
         return Span(m.start(), m.end(), "area", round(v * mult, 3), round(vmax * mult, 3) if vmax else None, "m2",
-                    infix, "area.range.v1" if vmax else "area.v1", chinese, unit)
+                    infix, ids.range if vmax else ids.single, chinese, unit)
     if family == "count":
         if v != int(v) and v < 1000 and not _RATE.search(m.string[max(0, m.start() - 24):m.start()]):
             return None  # 2.5个 is not a count of things, unless a rate (每千名老人41.9张, 人均1.3册)
         return Span(m.start(), m.end(), "count", v, vmax, r.classifiers[unit], infix,
-                    "count.range.v1" if vmax else "count.v1", chinese, unit)
+                    ids.range if vmax else ids.single, chinese, unit)
     return None
 
 
@@ -281,7 +282,7 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
     _, qualified_start = prefix_qualifier(text, s.start)
     if s.start not in starts and qualified_start not in starts:
         return False  # 统一, 唯一, 之一: the numeral is inside a word
-    if s.rule == "percent.cheng.v1" and s.end not in starts:
+    if s.rule == rules().ids["percent.cheng"].single and s.end not in starts:
         return False  # 一成不变
     if before.endswith(tuple(_QUOTES)) and not before.endswith(("“", "「", "『", "‘")):
         return False  # “一老一小”两项服务: a count of quoted names is a slogan
@@ -394,6 +395,7 @@ _RANGE_JOIN = re.compile(r"\s*(?:-{1,2}|~|～|—{1,2}|–|至)\s*")
 
 def _merge_ranges(text: str, spans: list[Span]) -> list[Span]:
     """Two figures of one unit joined by a range sign are one range: 1万元--5万元, 20%-30%."""
+    range_of = rules().range_of
     out: list[Span] = []
     for s in spans:
         if out:
@@ -402,7 +404,7 @@ def _merge_ranges(text: str, spans: list[Span]) -> list[Span]:
             if (prev.quantity, prev.unit) == (s.quantity, s.unit) and prev.value_max is None and s.value_max is None \
                     and _RANGE_JOIN.fullmatch(gap) and s.value > prev.value:
                 out[-1] = Span(prev.start, s.end, s.quantity, prev.value, s.value, s.unit, prev.approx or s.approx,
-                               prev.rule.replace(".v1", "") + ".range.v1", prev.chinese, prev.classifier)
+                               range_of[prev.rule], prev.chinese, prev.classifier)
                 continue
         out.append(s)
     return out

@@ -70,9 +70,10 @@ def table_spans(text: str) -> list[tuple[Span, str]]:
 
 def _span(cell: str, start: int, unit) -> Span:
     quantity, factor, written = unit
+    rule = rules().ids["table.cell"].single
     value = float(cell.replace(",", ""))
     if quantity == "count":
-        return Span(start, start + len(cell), "count", value, None, factor, "", "table.cell.v1", False, written)
+        return Span(start, start + len(cell), "count", value, None, factor, "", rule, False, written)
     canonical = {"area": "m2", "money": "CNY", "percent": "%"}[quantity]
-    return Span(start, start + len(cell), quantity, round(value * factor, 4), None, canonical, "", "table.cell.v1",
+    return Span(start, start + len(cell), quantity, round(value * factor, 4), None, canonical, "", rule,
                 False, written)

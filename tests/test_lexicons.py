@@ -1,0 +1,23 @@
+"""The lexicons and rule tables of corpora/: their consistency, and the `examples` each group carries,
+run through the function that reads the group."""
+from __future__ import annotations
+
+from extract.figures import find_figures
+from extract.figures.rules import rules
+
+
+def test_every_rule_family_has_its_ids():
+    r = rules()
+    assert set(r.patterns) <= set(r.ids)
+    ids = [i.single for i in r.ids.values()] + [i.range for i in r.ids.values() if i.range]
+    assert len(ids) == len(set(ids))
+    assert all(i.range for family, i in r.ids.items() if family in r.patterns)  # _merge_ranges needs one
+
+
+def test_figures_carry_the_ids_of_the_table():
+    ids = rules().ids
+    got = {f["text"]: f["rule"] for f in find_figures("每户补助1万元-5万元，建成20-30平方米的用房，占三成，共52个社区。")}
+    assert got == {"1万元-5万元": ids["money"].range, "20-30平方米": ids["area"].range,
+                   "三成": ids["percent.cheng"].single, "52个社区": ids["count"].single}
+    cells = find_figures("项目 | 数量（个）\n活动室 | 3\n")
+    assert [f["rule"] for f in cells] == [ids["table.cell"].single]
