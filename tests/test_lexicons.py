@@ -2,8 +2,12 @@
 run through the function that reads the group."""
 from __future__ import annotations
 
+import pytest
+
 from extract.figures import find_figures
+from extract.figures.numbers import NotANumber, parse_number
 from extract.figures.rules import rules
+from extract.resources import load_toml
 
 
 def test_every_rule_family_has_its_ids():
@@ -21,3 +25,17 @@ def test_figures_carry_the_ids_of_the_table():
                    "三成": ids["percent.cheng"].single, "52个社区": ids["count"].single}
     cells = find_figures("项目 | 数量（个）\n活动室 | 3\n")
     assert [f["rule"] for f in cells] == [ids["table.cell"].single]
+
+
+NUMERALS = load_toml("numerals.toml")["examples"]
+
+
+@pytest.mark.parametrize("numeral,value", NUMERALS["values"])
+def test_numeral_examples(numeral, value):
+    assert parse_number(numeral) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", NUMERALS["not_numerals"])
+def test_not_numeral_examples(text):
+    with pytest.raises(NotANumber):
+        parse_number(text)

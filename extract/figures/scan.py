@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .. import segment
-from .numbers import CN_CHARS, DIGITS, NotANumber, is_chinese_numeral, parse_number
+from .numbers import BIG_UNITS, CN_CHARS, DIGITS, FINANCIAL, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
 from .rules import rules
 
 _QUOTES = "“”\"「」『』‘’"
@@ -39,11 +39,7 @@ def _num(s: str) -> float:
 
 def _trailing_multiplier(s: str) -> float:
     """The 万/亿 a range's second numeral ends with (一百二十到一百五十万 -> 10000)."""
-    if s.endswith(("亿", "億")):
-        return 1e8
-    if s.endswith(("万", "萬")):
-        return 1e4
-    return 1.0
+    return float(BIG_UNITS.get(s[-1:], 1.0))
 
 
 def _range(m: re.Match, num_group: str, num2_group: str) -> tuple[float, float | None]:
@@ -66,9 +62,10 @@ def candidates(text: str) -> list[Span]:
     r = rules()
     found: list[Span] = []
     # Every rule but count.people starts at a numeral (or 人民币/¥/负/-): try the rules only there,
-    # as finditer would, instead of at every character of the text.
+    # as finditer would, instead of at every character of the text. A financial numeral that ends a
+    # word with the character before it (队伍2000余名, 大陆) starts no number.
     starts = [m.start() for m in _START.finditer(text)
-              if not (m.group() in _FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
+              if not (m.group() in FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
     for family, pattern in r.patterns.items():
         if family == "count.people":
             matches = pattern.finditer(text)
@@ -90,9 +87,6 @@ def candidates(text: str) -> list[Span]:
     return out
 
 
-# a financial numeral that ends a word with the character before it (队伍2000余名, 队伍两千余名, 大陆)
-# starts no number
-_FINANCIAL = frozenset("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
 _START = re.compile(rf"[0-9{CN_CHARS}半人¥￥负\-]")
 
 
@@ -272,11 +266,14 @@ def keep(text: str, s: Span) -> bool:
     return True
 
 
+_POINT_SPLIT = re.compile("|".join(map(re.escape, sorted(POINT))))
+
+
 def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: str) -> bool:
     """Checks that only Chinese-numeral figures need: word boundaries, slogans, articles."""
-    numeral = re.split(r"[点點]", text[s.start:numeral_end])[0]
-    if len(numeral) >= 2 and any(numeral[i] in DIGITS and numeral[i + 1] in DIGITS and numeral[i] not in "零〇○"
-                                 and numeral[i + 1] not in "零〇○" for i in range(len(numeral) - 1)):
+    numeral = _POINT_SPLIT.split(text[s.start:numeral_end])[0]
+    if len(numeral) >= 2 and any(numeral[i] in DIGITS and numeral[i + 1] in DIGITS and numeral[i] not in ZEROS
+                                 and numeral[i + 1] not in ZEROS for i in range(len(numeral) - 1)):
         return False  # 二三十, 七八成: a vague span, not a number
     starts = _token_starts(text, max(0, s.start - 6), min(len(text), s.end + 3))
     _, qualified_start = prefix_qualifier(text, s.start)
