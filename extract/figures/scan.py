@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .. import segment
 from .numbers import BIG_UNITS, CN_CHARS, DIGITS, FINANCIAL, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
-from .rules import rules
+from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
 
@@ -64,7 +64,7 @@ def candidates(text: str) -> list[Span]:
     # Every rule but count.people starts at a numeral (or 人民币/¥/负/-): try the rules only there,
     # as finditer would, instead of at every character of the text. A financial numeral that ends a
     # word with the character before it (队伍2000余名, 大陆) starts no number.
-    starts = [m.start() for m in _START.finditer(text)
+    starts = [m.start() for m in start_chars().finditer(text)
               if not (m.group() in FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
     for family, pattern in r.patterns.items():
         if family == "count.people":
@@ -87,7 +87,6 @@ def candidates(text: str) -> list[Span]:
     return out
 
 
-_START = re.compile(rf"[0-9{CN_CHARS}半人¥￥负\-]")
 
 
 def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
@@ -102,7 +101,6 @@ def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
             yield m
 
 
-_MULT = {"万": 1e4, "亿": 1e8, "千": 1e3}
 _RATE = re.compile(r"(?:每|人均|户均|平均|均)[^，。；,;]*$")
 
 
@@ -110,7 +108,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
     g = m.group
     ids = r.ids[family]
     infix = r.data["qualifiers"]["infix"].get(m.groupdict().get("infix") or "", "")
-    infix_mult = _MULT.get(m.groupdict().get("mult") or "", 1.0)
+    infix_mult = r.infix_multipliers.get(m.groupdict().get("mult") or "", 1.0)
     if family == "percent.fraction":
         den, nom = g("den"), g("nom")
         end = m.end()
@@ -387,19 +385,16 @@ def find_spans(text: str) -> list[Span]:
     return _share_list_qualifier(text, _merge_ranges(text, out))
 
 
-_RANGE_JOIN = re.compile(r"\s*(?:-{1,2}|~|～|—{1,2}|–|至)\s*")
-
-
 def _merge_ranges(text: str, spans: list[Span]) -> list[Span]:
     """Two figures of one unit joined by a range sign are one range: 1万元--5万元, 20%-30%."""
-    range_of = rules().range_of
+    range_of, range_join = rules().range_of, rules().range_join
     out: list[Span] = []
     for s in spans:
         if out:
             prev = out[-1]
             gap = text[prev.end:s.start]
             if (prev.quantity, prev.unit) == (s.quantity, s.unit) and prev.value_max is None and s.value_max is None \
-                    and _RANGE_JOIN.fullmatch(gap) and s.value > prev.value:
+                    and range_join.fullmatch(gap) and s.value > prev.value:
                 out[-1] = Span(prev.start, s.end, s.quantity, prev.value, s.value, s.unit, prev.approx or s.approx,
                                range_of[prev.rule], prev.chinese, prev.classifier)
                 continue
