@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 
 from .. import segment
-from .numbers import BIG_UNITS, CN_CHARS, DIGITS, FINANCIAL, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
+from ..resources import alternation, fill
+from .numbers import BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
 from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
@@ -31,10 +32,17 @@ class Span:
 
 
 def _num(s: str) -> float:
-    s = s.replace("(含)", "").replace("(不含)", "")
-    neg = s.startswith(("负", "-"))
-    v = parse_number(s.lstrip("负-"))
+    for mark in _inclusion_marks():
+        s = s.replace(mark, "")
+    neg = s.startswith(NEGATIVE)
+    v = parse_number(s.lstrip("".join(NEGATIVE)))
     return -v if neg else v
+
+
+@functools.cache
+def _inclusion_marks() -> tuple[str, ...]:
+    """What a range end may carry to say whether it is included: (含), (不含)."""
+    return tuple(f"({m})" for m in rules().data["ranges"]["inclusion_marks"])
 
 
 def _trailing_multiplier(s: str) -> float:
@@ -101,7 +109,6 @@ def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
             yield m
 
 
-_RATE = re.compile(r"(?:每|人均|户均|平均|均)[^，。；,;]*$")
 
 
 def _to_span(family: str, m: re.Match, r) -> Span | None:
@@ -175,7 +182,8 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         return Span(m.start(), m.end(), "area", round(v * mult, 3), round(vmax * mult, 3) if vmax else None, "m2",
                     infix, ids.range if vmax else ids.single, chinese, unit)
     if family == "count":
-        if v != int(v) and v < 1000 and not _RATE.search(m.string[max(0, m.start() - 24):m.start()]):
+        lex = _lex()
+        if v != int(v) and v < 1000 and not lex["rate"].search(m.string[max(0, m.start() - lex["rate_window"]):m.start()]):
             return None  # 2.5个 is not a count of things, unless a rate (每千名老人41.9张, 人均1.3册)
         return Span(m.start(), m.end(), "count", v, vmax, r.classifiers[unit], infix,
                     ids.range if vmax else ids.single, chinese, unit)
@@ -187,7 +195,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
 @functools.cache
 def _lex():
     d = rules().data
-    c = d["count"]
+    c, f, w = d["count"], d["scan"], d["scan"]["windows"]
     return {
         "duration": tuple(sorted(c["duration_nouns"], key=len, reverse=True)),
         "slogan_heads": tuple(c["slogan_heads"]),
@@ -196,9 +204,25 @@ def _lex():
         "vague_before": tuple(sorted(d["vague"]["before"], key=len, reverse=True)),
         "not_after": {k: tuple(v) for k, v in d["count"].get("not_followed_by", {}).items()},
         "not_after_yuan": d["money"]["not_after_yuan"],
-        "frequency": re.compile(rf"每个?(?:{'|'.join(sorted(c['frequency_periods'], key=len, reverse=True))})"
-                                r"[^\d，。,；;]{0,8}$"),
+        "frequency": re.compile(fill(f["frequency_pattern"],
+                                     {"periods": alternation(c["frequency_periods"], longest_first=True)})),
         "frequency_max": c["frequency_max"],
+        "once_per_period": re.compile(f["once_per_period_pattern"]),
+        "frequency_classifier": f["frequency_classifier"],
+        "consecutive": tuple(f["consecutive_before"]),
+        "story_once": tuple(f["story_once_before"]),
+        "ordinal": tuple(f["ordinal_before"]),
+        "rate_denominator": tuple(f["rate_denominator_before"]),
+        "bare_unit_labels": f["bare_unit_labels"],
+        "yuan": f["yuan"],
+        "duration_classifiers": set(f["duration_classifiers"]),
+        "rate": re.compile(rf"(?:{alternation(f['rate_words'])})[^，。；,;]*$"),
+        "rate_window": w["rate"],
+        "article_numerals": tuple(f["article_numerals"]),
+        "discourse_classifiers": tuple(f["discourse_classifiers"]),
+        "one_cues": re.compile(rf"(?:{'|'.join([alternation(f['one_cues'])] + f['one_cue_patterns'])})[^，。；,;]{{0,2}}$"),
+        "numeral_start": f["numeral_start"],
+        "windows": w,
     }
 
 
@@ -212,7 +236,7 @@ def _token_starts(text: str, lo: int, hi: int) -> set[int]:
     return starts
 
 
-def _in_short_quote(text: str, start: int, end: int, limit: int = 10) -> bool:
+def _in_short_quote(text: str, start: int, end: int, limit: int) -> bool:
     """True when text[start:end] sits inside a short quotation (“三个落实”)."""
     left = max(text.rfind(q, max(0, start - limit), start) for q in "“\"「『")
     if left < 0:
@@ -225,14 +249,15 @@ def _in_short_quote(text: str, start: int, end: int, limit: int = 10) -> bool:
 def keep(text: str, s: Span) -> bool:
     """False for a candidate that GUIDELINES says is not a figure."""
     lex = _lex()
-    before = text[max(0, s.start - 4):s.start]
-    after = text[s.end:s.end + 6]
-    if before.endswith("第") or before.endswith(("No.", "NO.")):
+    win = lex["windows"]
+    before = text[max(0, s.start - win["before"]):s.start]
+    after = text[s.end:s.end + win["after"]]
+    if before.endswith(lex["ordinal"]):
         return False  # ordinal
-    if before.endswith("每"):
+    if before.endswith(lex["rate_denominator"]):
         return False  # 每百户, 每3个月: a rate's denominator
-    if text[s.start] in "万亿千百" and not s.approx and not _has_prefix_qualifier(text, s.start) \
-            and (s.end - s.start <= 1 + len(s.classifier) or s.quantity == "money" and text[s.start + 1] in "元"):
+    if text[s.start] in lex["bare_unit_labels"] and not s.approx and not _has_prefix_qualifier(text, s.start) \
+            and (s.end - s.start <= 1 + len(s.classifier) or s.quantity == "money" and text[s.start + 1] in lex["yuan"]):
         return False  # 金额（万元）, 千人: a bare multiplier is a unit label, not a number
     if s.quantity == "percent" and re.match(r"[0-9A-Fa-f]", after[:1] or " ") and text[s.end - 1] == "%":
         return False  # a URL escape (%2D), not a percentage
@@ -241,21 +266,23 @@ def keep(text: str, s: Span) -> bool:
         return False  # part of a code, phone number, version or date (X592, 0371-6523…)
     if s.chinese and before.endswith(lex["vague_before"]):
         return False  # 几十支, 数千株
-    if s.quantity == "money" and after[:1] and after[0] in lex["not_after_yuan"] and text[s.end - 1] == "元":
+    if s.quantity == "money" and after[:1] and after[0] in lex["not_after_yuan"] and text[s.end - 1] == lex["yuan"]:
         return False  # 元旦, 一元化
     if s.quantity == "count":
-        if s.unit in {"个", "次", "届", "期", "批"} and after.startswith(lex["duration"]):
+        if s.unit in lex["duration_classifiers"] and after.startswith(lex["duration"]):
             noun = next(d for d in lex["duration"] if after.startswith(d))
             if len(noun) > 1 or _first_word(after) == noun:
                 return False  # 两个月, 6个工作日 (but 1个日间照料中心: 日 begins another word)
         if after.startswith(lex["not_after"].get(s.classifier, ())):
             return False  # 个人, 部门, 名单 …: the classifier is part of a word
-        if s.unit == "次" and re.search(r"每[年月周天日季]?[^\d，。,]{0,2}$", text[max(0, s.start - 4):s.start]):
+        frequency = s.unit == lex["frequency_classifier"]
+        if frequency and lex["once_per_period"].search(before):
             return False  # 每月一次: a frequency
-        if s.unit == "次" and s.chinese and s.value <= lex["frequency_max"] and (
-                lex["frequency"].search(text[max(0, s.start - 14):s.start]) or before.endswith("连续")):
+        if frequency and s.chinese and s.value <= lex["frequency_max"] and (
+                lex["frequency"].search(text[max(0, s.start - win["frequency"]):s.start])
+                or before.endswith(lex["consecutive"])):
             return False  # 每季度公开一次, 每月至少上门探视一次, 连续两次: a frequency
-        if s.unit == "次" and s.chinese and s.value == 1 and before.endswith("有") and after[:1] in "，,":
+        if frequency and s.chinese and s.value == 1 and before.endswith(lex["story_once"]) and after[:1] in "，,":
             return False  # 记得有一次，…: "once", telling a story
     if s.chinese:
         numeral_end = s.end - len(s.classifier) if s.quantity == "count" else s.end
@@ -273,7 +300,8 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
     if len(numeral) >= 2 and any(numeral[i] in DIGITS and numeral[i + 1] in DIGITS and numeral[i] not in ZEROS
                                  and numeral[i + 1] not in ZEROS for i in range(len(numeral) - 1)):
         return False  # 二三十, 七八成: a vague span, not a number
-    starts = _token_starts(text, max(0, s.start - 6), min(len(text), s.end + 3))
+    win = lex["windows"]
+    starts = _token_starts(text, max(0, s.start - win["token_before"]), min(len(text), s.end + win["token_after"]))
     _, qualified_start = prefix_qualifier(text, s.start)
     if s.start not in starts and qualified_start not in starts:
         return False  # 统一, 唯一, 之一: the numeral is inside a word
@@ -281,10 +309,10 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
         return False  # 一成不变
     if before.endswith(tuple(_QUOTES)) and not before.endswith(("“", "「", "『", "‘")):
         return False  # “一老一小”两项服务: a count of quoted names is a slogan
-    if _in_short_quote(text, s.start, s.end):
+    if _in_short_quote(text, s.start, s.end, win["quote"]):
         return False  # “三个落实”
     if s.quantity == "count":
-        if after.startswith(lex["slogan_heads"]) or after.startswith(("“", "\"", "好")):
+        if after.startswith(lex["slogan_heads"]):
             return False  # 三个落实, 八个不出社区, 三个“三分之一”, 一支好班子
         if s.classifier in lex["never"]:
             return False  # 十八届三中全会, 二期工程: ordinals
@@ -292,7 +320,8 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
         if s.classifier in lex["weak"] and re.match(r"[\u4e00-\u9fff]", first) \
                 and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
             return False
-        if numeral in ("一", "壹") and (s.classifier == "方面" or not _one_is_quantity(text, s.start, s.end)):
+        if numeral in lex["article_numerals"] and (s.classifier in lex["discourse_classifiers"]
+                                                   or not _one_is_quantity(text, s.start, s.end)):
             return False  # 一支重要力量, 一批: an article; 一方面…另一方面: a discourse marker
     return True
 
@@ -302,15 +331,12 @@ def _first_word(text: str) -> str:
     return words[0] if words else ""
 
 
-_ONE_CUES = re.compile(r"(?:至少|最少|不少于|仅|只|只有|每人|每户|每个|每名|每家|每村|每社区|各|均|新增|在建|配备|配齐|(?<!建)设|(?<!建)设有|"
-                       r"增加|增设|共|共有|合计|选择|确定|选取|有|其中|还有|另有|再)[^，。；,;]{0,2}$")
-
-
 def _one_is_quantity(text: str, start: int, end: int | None = None) -> bool:
     """一 + classifier states a quantity after a counting cue (至少有一名, 每人一台, 在建一处), or
     when it closes its clause after the noun it counts (室外活动场地一处。); before a noun it is an
     article (一支重要力量)."""
-    if _ONE_CUES.search(text[max(0, start - 8):start]):
+    lex = _lex()
+    if lex["one_cues"].search(text[max(0, start - lex["windows"]["one_cue"]):start]):
         return True
     return end is not None and (end >= len(text) or text[end] in "，。；、,;:：）)\n")
 
@@ -327,18 +353,20 @@ def _longest_first(kind: str) -> tuple[str, ...]:
 
 def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
     """(approx code, new start) for a qualifier written before the figure (约, 不少于, 至少有 …)."""
-    window = text[max(0, start - 6):start]
-    m = rules().prefix.search(window)
+    r = rules()
+    window = text[max(0, start - r.data["scan"]["windows"]["prefix_qualifier"]):start]
+    m = r.prefix.search(window)
     if not m:
         return "", start
     word = m.group(0)
+    q = r.data["qualifiers"]
     for w in _longest_first("prefix"):
         if word.startswith(w):
-            code = rules().data["qualifiers"]["prefix"][w]
-            if w == "上" and not re.match(r"[百千万]", text[start:start + 1]):
+            code = q["prefix"][w]
+            if w in q["only_before"] and not (text[start:start + 1] and text[start] in q["only_before"][w]):
                 return "", start  # 上 only qualifies 上百, 上千, 上万
-            if w in ("近", "约") and len(word) == 1 and start - 2 >= 0 and text[start - 2] in "最附将靠接":
-                return "", start
+            if len(word) == 1 and start - 2 >= 0 and text[start - 2] in q["word_after"].get(w, ""):
+                return "", start  # 最近, 附近: part of a word
             return code, start - len(word)
     return "", start
 
@@ -346,29 +374,36 @@ def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
 @functools.cache
 def _distant_percent():
     q = rules().data["qualifiers"]
-    words = "|".join(re.escape(w) for w in sorted(q["percent_distant"], key=len, reverse=True))
-    # 约 inside a word (节约, 制约, 合约 …) is no qualifier
-    return re.compile(rf"(?<![节制契公预合条签违履])(?P<q>{words})占?[^，。；,;:：\d%]{{0,24}}的$")
+    words = alternation(q["percent_distant"], longest_first=True)
+    return re.compile(fill(q["percent_distant_pattern"], {"words": words}))
 
 
 def distant_percent_qualifier(text: str, start: int) -> str:
     """The approx code of a qualifier before 占…的 that governs the percentage right after 的
     (约占常住人口的五分之一, 不低于当地平均工资的80%)."""
-    m = _distant_percent().search(text, max(0, start - 40), start)
+    m = _distant_percent().search(text, max(0, start - rules().data["scan"]["windows"]["percent_distant"]), start)
     return rules().data["qualifiers"]["prefix"].get(m.group("q"), "") if m else ""
 
 
 def suffix_qualifier(text: str, end: int) -> tuple[str, int]:
     """(approx code, new end) for a qualifier written after the figure (以上, 左右 …)."""
-    suffix = rules().data["qualifiers"]["suffix"]
+    q = rules().data["qualifiers"]
+    suffix = q["suffix"]
     for w in _longest_first("suffix"):
         if text.startswith(w, end):
-            if w in ("多", "余") and text[end + 1:end + 2] and text[end + 1] in "个名人":
-                continue
-            if w == "上下" and text.startswith(("上下班", "上下级", "上下联动"), end):
-                continue
+            not_before = q["suffix_not_before"].get(w)
+            if not_before and text[end + 1:end + 2] and text[end + 1] in not_before:
+                continue  # 十多个: 多 belongs to what follows
+            not_words = _suffix_not_words().get(w)
+            if not_words and text.startswith(not_words, end):
+                continue  # 上下班
             return suffix[w], end + len(w)
     return "", end
+
+
+@functools.cache
+def _suffix_not_words() -> dict[str, tuple[str, ...]]:
+    return {w: tuple(v) for w, v in rules().data["qualifiers"]["suffix_not_words"].items()}
 
 
 def find_spans(text: str) -> list[Span]:
@@ -405,9 +440,10 @@ def _merge_ranges(text: str, spans: list[Span]) -> list[Span]:
 def _share_list_qualifier(text: str, spans: list[Span]) -> list[Span]:
     """A qualifier in front of a coordinated list applies to each member: 大约400户、1500人."""
     out = list(spans)
+    joiners = tuple(rules().data["qualifiers"]["list_joiners"])
     for i in range(1, len(out)):
         prev, cur = out[i - 1], out[i]
-        if cur.approx or not prev.approx or cur.start - prev.end > 1 or text[prev.end:cur.start] not in ("、", "和", "及"):
+        if cur.approx or not prev.approx or cur.start - prev.end > 1 or text[prev.end:cur.start] not in joiners:
             continue
         code, _ = prefix_qualifier(text, _numeral_start(text, prev))
         if code:
@@ -419,6 +455,6 @@ def _share_list_qualifier(text: str, spans: list[Span]) -> list[Span]:
 def _numeral_start(text: str, s: Span) -> int:
     """Start of the numeral inside a span whose start may include a prefix qualifier."""
     for i in range(s.start, s.end):
-        if text[i].isdigit() or text[i] in DIGITS or text[i] in "十百千万":
+        if text[i].isdigit() or text[i] in DIGITS or text[i] in _lex()["numeral_start"]:
             return i
     return s.start
