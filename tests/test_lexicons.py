@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from extract.figures import find_figures
+from extract.figures.context import entity_of, year_of
 from extract.figures.numbers import NotANumber, parse_number
 from extract.figures.rules import rules
-from extract.resources import load_toml
+from extract.resources import fill, load_toml
 
 
 def test_every_rule_family_has_its_ids():
@@ -39,3 +40,45 @@ def test_numeral_examples(numeral, value):
 def test_not_numeral_examples(text):
     with pytest.raises(NotANumber):
         parse_number(text)
+
+
+# --- corpora/cues.toml ---------------------------------------------------------------------------
+
+CUES = load_toml("cues.toml")
+
+
+@pytest.mark.parametrize("text", CUES["planned"]["examples"]["figure_target"])
+def test_planned_sentences_give_targets(text):
+    assert [f["role"] for f in find_figures(text)] == ["target"]
+
+
+@pytest.mark.parametrize("text", CUES["planned"]["examples"]["figure_not_target"])
+def test_other_sentences_give_no_targets(text):
+    assert [f["role"] for f in find_figures(text)] == [""]
+
+
+def test_planned_status_markers_are_those_of_the_taxonomy():
+    """classify.py still reads [markers] planned of taxonomy.toml: the shared list must say the same."""
+    p = CUES["planned"]
+    taxonomy = load_toml("standards/taxonomy.toml")["markers"]["planned"]
+    assert sorted(taxonomy.split("|")) == sorted(p["words"] + p["status_words"] + p["status_patterns"])
+
+
+@pytest.mark.parametrize("head,year", CUES["year"]["examples"]["figure"])
+def test_year_examples(head, year):
+    assert year_of(head + "5个社区", len(head)) == year
+
+
+def test_honour_year_is_the_pattern_classify_uses():
+    y = CUES["year"]
+    assert fill(y["honour"], y) == r"((?:19|20)\d{2})年"
+
+
+@pytest.mark.parametrize("head,entity", CUES["admin"]["examples"]["entity"])
+def test_entity_examples(head, entity):
+    assert entity_of(head + "5个社区", len(head)) == entity
+
+
+def test_holder_suffixes_are_those_classify_uses():
+    a = CUES["admin"]
+    assert a["suffixes"] + a["holder_suffixes_last"] == ["社区", "街道", "区", "县", "市", "镇", "乡", "村", "单位", "局"]

@@ -27,7 +27,7 @@ def _column_unit(header: str):
         return "area", r.area_units[unit], unit
     if unit in r.money_units:
         return "money", r.money_units[unit], unit
-    if unit in ("%", "百分比"):
+    if unit in r.data["tables"]["percent_units"]:
         return "percent", 1.0, "%"
     if unit in r.classifiers:
         return "count", r.classifiers[unit], unit
