@@ -2,12 +2,15 @@
 run through the function that reads the group."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extract.figures import find_figures
 from extract.figures.context import entity_of, year_of
 from extract.figures.numbers import NotANumber, parse_number
 from extract.figures.rules import rules
+from extract.normalise import join_wrapped_lines
 from extract.resources import fill, load_toml
 
 
@@ -82,3 +85,30 @@ def test_entity_examples(head, entity):
 def test_holder_suffixes_are_those_classify_uses():
     a = CUES["admin"]
     assert a["suffixes"] + a["holder_suffixes_last"] == ["社区", "街道", "区", "县", "市", "镇", "乡", "村", "单位", "局"]
+
+
+HEADINGS = CUES["headings"]
+
+
+@pytest.mark.parametrize("line", HEADINGS["examples"]["line"])
+def test_heading_lines_are_not_joined_to_the_line_before(line):
+    wrapped = ["全区投入社区建设资金一千二百万元用于改造", line, "最后一行正文内容，写到这里结束。"]
+    assert line in join_wrapped_lines(wrapped)
+
+
+@pytest.mark.parametrize("line", HEADINGS["examples"]["not_line"])
+def test_other_lines_are_joined(line):
+    wrapped = ["全区投入社区建设资金一千二百万元用于改造", line, "最后一行正文内容，写到这里结束。"]
+    assert line not in join_wrapped_lines(wrapped)
+
+
+def test_section_heading_is_the_pattern_of_the_taxonomy():
+    """classify.py still reads [sections] heading of taxonomy.toml: the shared pattern must be the same."""
+    taxonomy = load_toml("standards/taxonomy.toml")["sections"]["heading"]
+    assert fill(HEADINGS["section"], HEADINGS) == taxonomy
+
+
+@pytest.mark.parametrize("line,heading", [(l, True) for l in HEADINGS["examples"]["section"]]
+                         + [(l, False) for l in HEADINGS["examples"]["not_section"]])
+def test_section_heading_examples(line, heading):
+    assert bool(re.match(fill(HEADINGS["section"], HEADINGS), line)) is heading
