@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from extract import segment
 from extract.figures import find_figures
 from extract.figures.context import entity_of, year_of
 from extract.figures.numbers import NotANumber, parse_number
@@ -112,3 +113,19 @@ def test_section_heading_is_the_pattern_of_the_taxonomy():
                          + [(l, False) for l in HEADINGS["examples"]["not_section"]])
 def test_section_heading_examples(line, heading):
     assert bool(re.match(fill(HEADINGS["section"], HEADINGS), line)) is heading
+
+
+# --- corpora/segment.toml, corpora/txt.toml -----------------------------------------------------
+
+NOUNS = load_toml("segment.toml")["nouns"]["examples"]
+
+
+@pytest.mark.parametrize("word,nounish", [(w, True) for w in NOUNS["nounish"]] + [(w, False) for w in NOUNS["not_nounish"]])
+def test_nounish_examples(word, nounish):
+    assert segment.is_nounish(word) is nounish
+
+
+@pytest.mark.parametrize("word,continues", [(w, True) for w in NOUNS["continues"]]
+                         + [(w, False) for w in NOUNS["not_continues"]])
+def test_continues_noun_examples(word, continues):
+    assert segment.continues_noun(word) is continues
