@@ -12,6 +12,7 @@ from extract.figures.context import entity_of, year_of
 from extract.figures.numbers import NotANumber, parse_number
 from extract.figures.rules import rules
 from extract.normalise import join_wrapped_lines
+from extract.readers.txt import _mostly_common_cjk, decode
 from extract.resources import fill, load_toml
 
 
@@ -129,3 +130,18 @@ def test_nounish_examples(word, nounish):
                          + [(w, False) for w in NOUNS["not_continues"]])
 def test_continues_noun_examples(word, continues):
     assert segment.continues_noun(word) is continues
+
+
+TXT = load_toml("txt.toml")["gb18030"]["examples"]
+
+
+@pytest.mark.parametrize("text", TXT["gb18030"])
+def test_gb18030_prose_is_mostly_common_characters(text):
+    assert _mostly_common_cjk(text.encode("gb18030").decode("gb18030"))
+    assert decode(text.encode("gb18030"))[1] == "gb18030"
+
+
+@pytest.mark.parametrize("text", TXT["big5"])
+def test_big5_bytes_read_as_gb18030_are_not(text):
+    assert not _mostly_common_cjk(text.encode("big5").decode("gb18030"))
+    assert decode(text.encode("big5"))[1] == "big5hkscs"
