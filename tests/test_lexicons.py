@@ -3,6 +3,7 @@ run through the function that reads the group."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,49 @@ def test_gb18030_prose_is_mostly_common_characters(text):
 def test_big5_bytes_read_as_gb18030_are_not(text):
     assert not _mostly_common_cjk(text.encode("big5").decode("gb18030"))
     assert decode(text.encode("big5"))[1] == "big5hkscs"
+
+
+# --- the examples of every group of figures.toml ------------------------------------------------
+
+FIGURES_FILE = load_toml("figures.toml")
+
+
+def _figure_examples():
+    for group, table in FIGURES_FILE["examples"].items():
+        if isinstance(table, dict):
+            for case in table["cases"]:
+                yield pytest.param(*case[:3], case[3] if len(case) > 3 else 0, id=f"{group}:{case[0]}:{case[1]}")
+
+
+@pytest.mark.parametrize("text,column,expected,index", list(_figure_examples()))
+def test_figure_group_examples(text, column, expected, index):
+    figs = find_figures(text)
+    if column == "figures":
+        assert [f["text"] for f in figs] == expected
+        return
+    assert len(figs) > index, figs
+    got = figs[index][column]
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        assert got == pytest.approx(expected, rel=1e-4)
+    else:
+        assert (got or "") == expected
+
+
+def _headers(name: str) -> list[str]:
+    text = (Path(__file__).resolve().parent.parent / "corpora" / name).read_text(encoding="utf-8")
+    return re.findall(r"^\[([^\]]+)\]", text, re.M)
+
+
+def test_every_group_of_figures_toml_has_examples():
+    groups = [h for h in _headers("figures.toml") if not h.startswith("examples")]
+    assert [g for g in groups if g not in FIGURES_FILE["examples"]] == []
+
+
+@pytest.mark.parametrize("name", ["cues.toml", "segment.toml", "txt.toml"])
+def test_every_group_of_the_other_files_has_examples(name):
+    data = load_toml(name)
+    assert [group for group, table in data.items() if "examples" not in table] == []
+
+
+def test_numerals_have_examples():
+    assert NUMERALS["values"] and NUMERALS["not_numerals"]
