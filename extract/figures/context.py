@@ -25,6 +25,7 @@ def _kind_lex():
         "land_near_facilities": tuple(k["land_units_near_facilities"]),
         "facility": tuple(k["facility_cues"]),
         "community_mass": tuple(sorted(k["community_mass_nouns"], key=len, reverse=True)),
+        "community_mass_classifiers": tuple(k["community_mass_classifiers"]),
         "not_community": tuple(k["not_community_endings"]),
         "people_classifiers": tuple(k["people_classifiers"]),
         "people_units": tuple(d["count"]["people_units"]),
@@ -42,6 +43,8 @@ def _lex():
     entity_suffixes = admin["entity_suffixes_first"] + admin["suffixes"]
     return {
         "skip_lead": tuple(c["skip_lead"]),
+        "de": c["attributive"],
+        "copulas": tuple(c["copulas"]),
         "trailing_noise": frozenset(c["trailing_noise"]),
         "stop_words": frozenset(c["stop_words"]),
         "lead_before_count": frozenset(c["lead_before_count"]),
@@ -129,7 +132,8 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
     win = _lex()["windows"]
     clause = _clause_after(text, s.end)
     item = clause.split("、", 1)[0]
-    de = item.find("的")
+    lex = _lex()
+    de = item.find(lex["de"])
     if 0 < de <= win["de"]:
         between = item[:de]
         words = segment.cut(between)
@@ -137,27 +141,28 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
         pure_noun = all(segment.pos(w).startswith("n") or segment.continues_noun(w) for w in words)
         relative = bool(words) and not segment.is_nounish(words[0])  # 3个尚未建成…的社区: a clause on the noun
         if (not verb or len(between) <= win["de_short"] or relative) and not pure_noun:
-            noun = _noun_phrase_after(item[de + 1:].lstrip("“\""))
+            noun = _noun_phrase_after(item[de + len(lex["de"]):].lstrip("“\""))
             if noun:
                 return noun
     if not any(ch.isdigit() for ch in clause):
-        q = clause.find("的“")
+        q = clause.find(lex["de"] + "“")
         if q > 0 and "、" in clause[:q]:
-            noun = _noun_phrase_after(clause[q + 2:])
+            noun = _noun_phrase_after(clause[q + len(lex["de"]) + 1:])
             if noun:
                 return noun
     noun = _noun_phrase_after(item)
     if noun:
         return noun
-    if item.startswith(("为", "是")):
-        noun = _noun_phrase_after(item[1:])
+    copula = next((c for c in lex["copulas"] if item.startswith(c)), "")
+    if copula:
+        noun = _noun_phrase_after(item[len(copula):])
         if noun:
             return noun
     head = segment.cut(item[:win["community_verb"]])
     if len(head) >= 2 and segment.pos(head[0]).startswith("v") and head[1] in _kind_lex()["community"] \
             and (len(head) == 2 or not _PHRASE_BREAK.isdisjoint(head[2][:1])):
         return head[0] + head[1]  # 28个创建社区，: a community named by what it does
-    if text[:s.start].endswith(_lex()["inside_after_noun"]) and re.match(r"[\u4e00-\u9fff]", item):
+    if text[:s.start].endswith(lex["inside_after_noun"]) and re.match(r"[\u4e00-\u9fff]", item):
         return ""  # 各社区内11个无主楼院: the noun before is where the things are, not what is counted
     return _counted_before(text, s.start)
 
@@ -183,7 +188,7 @@ def count_kind(unit: str, counted: str, classifier: str) -> str:
         return "household_count"
     if counted:
         mass = next((m for m in lex["community_mass"] if counted.endswith(m)), "")
-        head = counted[:len(counted) - len(mass)] if mass and classifier == "个" else counted
+        head = counted[:len(counted) - len(mass)] if mass and classifier in lex["community_mass_classifiers"] else counted
         if head.endswith(lex["community"]) and not head.endswith(lex["not_community"]):
             return "community_count"
         if classifier in lex["people_classifiers"] and counted.endswith(lex["people"]):

@@ -121,7 +121,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         end = m.end()
         while True:
             try:
-                n = 100.0 if nom == "百" else parse_number(nom)
+                n = parse_number(nom)  # 百分之百: 百 alone is 100
                 break
             except NotANumber:
                 if len(nom) <= 1:
@@ -144,7 +144,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         return Span(m.start(), m.end(), "percent", v, vmax, "%", "", ids.single, is_chinese_numeral(g("num")))
     if family == "percent.cheng":
         s = g("num")
-        v = 5.0 if s == "半" else parse_number(s) * 10
+        v = 5.0 if s == r.data["percent"]["half"] else parse_number(s) * 10
         end = m.end()
         if g("half"):
             v += 5.0
@@ -159,14 +159,16 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
     if family == "money.symbol":
         return Span(m.start(), m.end(), "money", _num(g("num")), None, "CNY", "", ids.single, False)
     if family == "count.people":
-        return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, "人", infix, ids.single,
+        return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, r.data["kind"]["people_before_wan_unit"],
+                    infix, ids.single,
                     is_chinese_numeral(g("num")), "")
     unit = g("unit")
     v, vmax = _range(m, "num", "num2")
     v, vmax = v * infix_mult, (vmax * infix_mult if vmax is not None else None)
     chinese = is_chinese_numeral(g("num"))
     if family == "money":
-        if unit == "块" and not (g("jiao") or g(0).endswith("钱")):
+        spoken = r.data["money"]["spoken_unit"]
+        if unit == spoken["unit"] and not (g("jiao") or g(0).endswith(spoken["needs"])):
             return None  # a classifier (宣传橱窗42块), not money
         mult = r.money_units[unit]
         v *= mult
