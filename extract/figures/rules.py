@@ -26,6 +26,8 @@ class RuleId:
 
 @dataclass(frozen=True)
 class Rules:
+    """The figure rules of corpora/figures.toml with what scan.py needs of them, compiled."""
+
     data: dict
     patterns: dict  # rule family -> compiled regex (each has its own named groups)
     ids: dict  # rule family -> RuleId

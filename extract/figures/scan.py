@@ -185,7 +185,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                     infix, ids.range if vmax else ids.single, chinese, unit)
     if family == "count":
         lex = _lex()
-        if v != int(v) and v < 1000 and not lex["rate"].search(m.string[max(0, m.start() - lex["rate_window"]):m.start()]):
+        if v != int(v) and v < 1000 and not lex["rate"].search(m.string[max(0, m.start() - lex["windows"]["rate"]):m.start()]):
             return None  # 2.5个 is not a count of things, unless a rate (每千名老人41.9张, 人均1.3册)
         return Span(m.start(), m.end(), "count", v, vmax, r.classifiers[unit], infix,
                     ids.range if vmax else ids.single, chinese, unit)
@@ -196,6 +196,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
 
 @functools.cache
 def _lex():
+    """The filter lexicons and windows of figures.toml ([count], [vague], [scan]), compiled once."""
     d = rules().data
     c, f, w = d["count"], d["scan"], d["scan"]["windows"]
     return {
@@ -219,7 +220,6 @@ def _lex():
         "yuan": f["yuan"],
         "duration_classifiers": set(f["duration_classifiers"]),
         "rate": re.compile(rf"(?:{alternation(f['rate_words'])})[^，。；,;]*$"),
-        "rate_window": w["rate"],
         "article_numerals": tuple(f["article_numerals"]),
         "discourse_classifiers": tuple(f["discourse_classifiers"]),
         "one_cues": re.compile(rf"(?:{'|'.join([alternation(f['one_cues'])] + f['one_cue_patterns'])})[^，。；,;]{{0,2}}$"),
