@@ -423,7 +423,7 @@ def find_spans(text: str) -> list[Span]:
 
 
 def _merge_ranges(text: str, spans: list[Span]) -> list[Span]:
-    """Two figures of one unit joined by a range sign are one range: 1万元--5万元, 20%-30%."""
+    """Two figures of one unit joined by a range sign are one range: 1万元——5万元, 1万元至5万元."""
     range_of, range_join = rules().range_of, rules().range_join
     out: list[Span] = []
     for s in spans:
