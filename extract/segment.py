@@ -227,12 +227,11 @@ def _nouns() -> tuple[frozenset[str], frozenset[str]]:
 
 def is_nounish(word: str) -> bool:
     """True for nouns, noun-like verbs and place/organisation names, and unknown multi-char words."""
-    endings, single = _nouns()
     if len(word) == 1:
-        return word in single
+        return word in _nouns()[1]
     tag = pos(word)
     if not tag:
-        return len(word) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in word) and word[-1] in endings
+        return len(word) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in word) and word[-1] in _nouns()[0]
     return tag[0] in "nj" or tag in {"an", "b", "l", "s", "ng"}
 
 

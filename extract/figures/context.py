@@ -6,7 +6,7 @@ import functools
 import re
 
 from .. import segment
-from ..resources import alternation, fill, load_toml
+from ..resources import alternation, fill, load_toml, record
 from .scan import Span
 
 _CLAUSE_END = "，。；！？,;!?：:\n"
@@ -17,7 +17,7 @@ _PHRASE_BREAK = frozenset(_CLAUSE_END + "、“”\"（）()《》")  # a word h
 def _kind_lex():
     d = load_toml("figures.toml")
     k = d["kind"]
-    return {
+    return record("KindLexicon", {
         "community": tuple(sorted(k["community_heads"], key=len, reverse=True)),
         "people": tuple(sorted(k["people_heads"], key=len, reverse=True)),
         "land": tuple(k["land_cues"]),
@@ -30,7 +30,7 @@ def _kind_lex():
         "people_classifiers": tuple(k["people_classifiers"]),
         "people_units": tuple(d["count"]["people_units"]),
         "household_units": tuple(d["count"]["household_units"]),
-    }
+    })
 
 
 @functools.cache
@@ -41,7 +41,7 @@ def _lex():
     admin = cues["admin"]
     year = cues["year"]
     entity_suffixes = admin["entity_suffixes_first"] + admin["suffixes"]
-    return {
+    return record("ContextLexicon", {
         "skip_lead": tuple(c["skip_lead"]),
         "de": c["attributive"],
         "copulas": tuple(c["copulas"]),
@@ -62,19 +62,19 @@ def _lex():
         "role_after": re.compile(f"(?:{alternation(c['after_verbs'])})(?:{alternation(c['change_particles'])})"
                                  f"[^，。；,;]{{0,{c['windows']['role_after']}}}$|(?:{alternation(c['after_words'])})$"),
         "change": re.compile(f"(?:{alternation(c['change_words'])})"),
-        "windows": c["windows"],
-    }
+        "windows": record("ContextWindows", c["windows"]),
+    })
 
 
 def _noun_phrase_after(text: str) -> str:
     """The noun phrase at the start of text (社区养老服务中心按照… -> 社区养老服务中心)."""
     lex = _lex()
-    cap = lex["windows"]["noun_phrase"]
+    cap = lex.windows.noun_phrase
     phrase: list[str] = []
-    for w in segment.cut(text[:lex["windows"]["noun_after"]]):
-        if not phrase and w in lex["skip_lead"]:
+    for w in segment.cut(text[:lex.windows.noun_after]):
+        if not phrase and w in lex.skip_lead:
             continue
-        if w in lex["stop_words"] or w in lex["trailing_noise"] or not _PHRASE_BREAK.isdisjoint(w):
+        if w in lex.stop_words or w in lex.trailing_noise or not _PHRASE_BREAK.isdisjoint(w):
             break
         unknown = not segment.pos(w) and len(w) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in w)
         if phrase and not segment.continues_noun(w):
@@ -91,25 +91,25 @@ def _noun_phrase_after(text: str) -> str:
 def _noun_phrase_before(text: str) -> str:
     """The noun phrase at the end of text (宣传橱窗 in …设置宣传橱窗42块)."""
     lex = _lex()
-    words = segment.cut(text[-lex["windows"]["noun_before"]:])
-    if len(words) >= 2 and words[-1] in lex["change_particles"] and segment.pos(words[-2]).startswith("v"):
+    words = segment.cut(text[-lex.windows.noun_before:])
+    if len(words) >= 2 and words[-1] in lex.change_particles and segment.pos(words[-2]).startswith("v"):
         words = words[:-2]  # 网格扩充到120个: the verb of change stands between the noun and the count
     phrase: list[str] = []
     for w in reversed(words):
-        if not phrase and w in lex["lead_before_count"]:
+        if not phrase and w in lex.lead_before_count:
             continue
-        if not phrase and w in lex["trailing_noise"]:
+        if not phrase and w in lex.trailing_noise:
             continue  # 平安社区数达到13个 -> 平安社区
-        if w in lex["stop_words"] or not _PHRASE_BREAK.isdisjoint(w) or not segment.is_nounish(w):
+        if w in lex.stop_words or not _PHRASE_BREAK.isdisjoint(w) or not segment.is_nounish(w):
             break
         phrase.insert(0, w)
-        if len("".join(phrase)) >= lex["windows"]["noun_phrase"]:
+        if len("".join(phrase)) >= lex.windows.noun_phrase:
             break
     return "".join(phrase)
 
 
 def _clause_after(text: str, end: int) -> str:
-    limit = _lex()["windows"]["clause"]
+    limit = _lex().windows.clause
     i = end
     while i < len(text) and text[i] not in _CLAUSE_END and i - end < limit:
         i += 1
@@ -117,7 +117,7 @@ def _clause_after(text: str, end: int) -> str:
 
 
 def _clause_before(text: str, start: int) -> str:
-    limit = _lex()["windows"]["clause"]
+    limit = _lex().windows.clause
     i = start
     while i > 0 and text[i - 1] not in _CLAUSE_END and start - i < limit:
         i -= 1
@@ -129,40 +129,40 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
     when what comes between only describes it (一个基础好的社区, 3个300平方米以上的社区养老服务中心);
     the noun after 为 (10个为试点村); a quoted name after 的 (13个…满意的“品牌社区”); else the noun
     before the numeral (宣传橱窗42块, 平安社区数达到13个)."""
-    win = _lex()["windows"]
+    win = _lex().windows
     clause = _clause_after(text, s.end)
     item = clause.split("、", 1)[0]
     lex = _lex()
-    de = item.find(lex["de"])
-    if 0 < de <= win["de"]:
+    de = item.find(lex.de)
+    if 0 < de <= win.de:
         between = item[:de]
         words = segment.cut(between)
         verb = any(segment.pos(w).startswith("v") and segment.pos(w) != "vn" for w in words)
         pure_noun = all(segment.pos(w).startswith("n") or segment.continues_noun(w) for w in words)
         relative = bool(words) and not segment.is_nounish(words[0])  # 3个尚未建成…的社区: a clause on the noun
-        if (not verb or len(between) <= win["de_short"] or relative) and not pure_noun:
-            noun = _noun_phrase_after(item[de + len(lex["de"]):].lstrip("“\""))
+        if (not verb or len(between) <= win.de_short or relative) and not pure_noun:
+            noun = _noun_phrase_after(item[de + len(lex.de):].lstrip("“\""))
             if noun:
                 return noun
     if not any(ch.isdigit() for ch in clause):
-        q = clause.find(lex["de"] + "“")
+        q = clause.find(lex.de + "“")
         if q > 0 and "、" in clause[:q]:
-            noun = _noun_phrase_after(clause[q + len(lex["de"]) + 1:])
+            noun = _noun_phrase_after(clause[q + len(lex.de) + 1:])
             if noun:
                 return noun
     noun = _noun_phrase_after(item)
     if noun:
         return noun
-    copula = next((c for c in lex["copulas"] if item.startswith(c)), "")
-    if copula:
+    if item.startswith(lex.copulas):
+        copula = next(c for c in lex.copulas if item.startswith(c))
         noun = _noun_phrase_after(item[len(copula):])
         if noun:
             return noun
-    head = segment.cut(item[:win["community_verb"]])
-    if len(head) >= 2 and segment.pos(head[0]).startswith("v") and head[1] in _kind_lex()["community"] \
+    head = segment.cut(item[:win.community_verb])
+    if len(head) >= 2 and segment.pos(head[0]).startswith("v") and head[1] in _kind_lex().community \
             and (len(head) == 2 or not _PHRASE_BREAK.isdisjoint(head[2][:1])):
         return head[0] + head[1]  # 28个创建社区，: a community named by what it does
-    if text[:s.start].endswith(lex["inside_after_noun"]) and re.match(r"[\u4e00-\u9fff]", item):
+    if text[:s.start].endswith(lex.inside_after_noun) and re.match(r"[\u4e00-\u9fff]", item):
         return ""  # 各社区内11个无主楼院: the noun before is where the things are, not what is counted
     return _counted_before(text, s.start)
 
@@ -171,9 +171,9 @@ def _counted_before(text: str, start: int) -> str:
     """The noun right before a count (宣传橱窗42块), unless it is where something went
     (送戏进社区260余场: the count is of performances, not of communities)."""
     lex = _lex()
-    window = text[max(0, start - lex["windows"]["counted_before"]):start]
+    window = text[max(0, start - lex.windows.counted_before):start]
     noun = _noun_phrase_before(window)
-    went_to = lex["went_to"]
+    went_to = lex.went_to
     if noun and (noun.startswith(went_to) or window[:window.rfind(noun)].endswith(went_to)):
         return ""
     return noun
@@ -182,16 +182,16 @@ def _counted_before(text: str, start: int) -> str:
 def count_kind(unit: str, counted: str, classifier: str) -> str:
     """people_count / household_count / community_count / other_count from unit and counted noun."""
     lex = _kind_lex()
-    if unit in lex["people_units"]:
+    if unit in lex.people_units:
         return "people_count"
-    if unit in lex["household_units"]:
+    if unit in lex.household_units:
         return "household_count"
     if counted:
-        mass = next((m for m in lex["community_mass"] if counted.endswith(m)), "")
-        head = counted[:len(counted) - len(mass)] if mass and classifier in lex["community_mass_classifiers"] else counted
-        if head.endswith(lex["community"]) and not head.endswith(lex["not_community"]):
+        mass = next((m for m in lex.community_mass if counted.endswith(m)), "")
+        head = counted[:len(counted) - len(mass)] if mass and classifier in lex.community_mass_classifiers else counted
+        if head.endswith(lex.community) and not head.endswith(lex.not_community):
             return "community_count"
-        if classifier in lex["people_classifiers"] and counted.endswith(lex["people"]):
+        if classifier in lex.people_classifiers and counted.endswith(lex.people):
             return "people_count"
     return "other_count"
 
@@ -199,14 +199,14 @@ def count_kind(unit: str, counted: str, classifier: str) -> str:
 def area_kind(text: str, s: Span) -> str:
     """land_area for a jurisdiction's area (辖区面积, 平方公里), else facility_area."""
     lex = _kind_lex()
-    win = _lex()["windows"]
+    win = _lex().windows
     clause = _clause_before(text, s.start)
-    if s.classifier in lex["land_units"]:
+    if s.classifier in lex.land_units:
         return "land_area"
-    near = clause[-win["land_near"]:]
-    before = text[max(0, s.start - win["facility_before"]):s.start]
-    if any(c in near for c in lex["land"]) and not any(c in near[-win["facility_near"]:] for c in lex["facility"]):
-        if s.classifier in lex["land_near_facilities"] or not any(c in before for c in lex["facility"]):
+    near = clause[-win.land_near:]
+    before = text[max(0, s.start - win.facility_before):s.start]
+    if any(c in near for c in lex.land) and not any(c in near[-win.facility_near:] for c in lex.facility):
+        if s.classifier in lex.land_near_facilities or not any(c in before for c in lex.facility):
             return "land_area"
     return "facility_area"
 
@@ -215,10 +215,10 @@ def year_of(sentence: str, offset_in_sentence: int) -> str:
     """The year a figure refers to: the nearest year stated before it in its sentence."""
     lex = _lex()
     head = sentence[:offset_in_sentence]
-    years = list(lex["year"].finditer(head))
+    years = list(lex.year.finditer(head))
     if years:
         return years[-1].group(1)
-    rel = list(lex["relative_year"].finditer(head))
+    rel = list(lex.relative_year.finditer(head))
     if rel:
         return rel[-1].group(1)
     return ""
@@ -228,15 +228,15 @@ def _names(text: str):
     """Place or body names in text, in order: a name word followed by an administrative word
     (朝阳街道, xx区). Only short windows around administrative words are segmented."""
     lex = _lex()
-    for m in lex["admin_tail"].finditer(text):
-        lo = max(0, m.start() - lex["windows"]["name_before"])
+    for m in lex.admin_tail.finditer(text):
+        lo = max(0, m.start() - lex.windows.name_before)
         words = segment.cut(text[lo:m.end()])
-        if len(words) < 2 or words[-1] not in lex["admin"]:
+        if len(words) < 2 or words[-1] not in lex.admin:
             continue
         prev = words[-2]
         placeholder = prev.strip("xX*") == "" and len(prev) >= 2
-        cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in lex["not_names"] \
-            and segment.pos(prev) in lex["name_tags"] and len(prev) >= 2
+        cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in lex.not_names \
+            and segment.pos(prev) in lex.name_tags and len(prev) >= 2
         if placeholder or cjk_name:
             yield prev + words[-1]
 
@@ -256,9 +256,9 @@ def role_of(sentence: str, offset_in_sentence: int, planned_sentence: bool) -> s
     """before / after for 由A增加到B pairs, target for planned figures, else ''."""
     lex = _lex()
     head = sentence[:offset_in_sentence]
-    if lex["role_after"].search(head):
+    if lex.role_after.search(head):
         return "after"
-    if lex["role_before"].search(head) and lex["change"].search(sentence[offset_in_sentence:]):
+    if lex.role_before.search(head) and lex.change.search(sentence[offset_in_sentence:]):
         return "before"
     if planned_sentence:
         return "target"

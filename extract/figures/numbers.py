@@ -20,6 +20,7 @@ POINT = set(_NUMERALS["marks"]["point"])
 ZEROS: str = _NUMERALS["marks"]["zeros"]  # digits that are a zero (a gap after a unit)
 FINANCIAL = frozenset(_NUMERALS["marks"]["financial"])  # financial forms of digits and small units
 NEGATIVE = tuple(_NUMERALS["marks"]["negative"])  # signs of a negative number (负3, -3)
+NEGATIVE_CHARS = "".join(NEGATIVE)
 
 CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 from .. import segment
-from ..resources import alternation, fill
-from .numbers import BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
+from ..resources import alternation, fill, record
+from .numbers import BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, NEGATIVE_CHARS, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
 from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
@@ -35,7 +35,7 @@ def _num(s: str) -> float:
     for mark in _inclusion_marks():
         s = s.replace(mark, "")
     neg = s.startswith(NEGATIVE)
-    v = parse_number(s.lstrip("".join(NEGATIVE)))
+    v = parse_number(s.lstrip(NEGATIVE_CHARS))
     return -v if neg else v
 
 
@@ -185,7 +185,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                     infix, ids.range if vmax else ids.single, chinese, unit)
     if family == "count":
         lex = _lex()
-        if v != int(v) and v < 1000 and not lex["rate"].search(m.string[max(0, m.start() - lex["windows"]["rate"]):m.start()]):
+        if v != int(v) and v < 1000 and not lex.rate.search(m.string[max(0, m.start() - lex.windows.rate):m.start()]):
             return None  # 2.5个 is not a count of things, unless a rate (每千名老人41.9张, 人均1.3册)
         return Span(m.start(), m.end(), "count", v, vmax, r.classifiers[unit], infix,
                     ids.range if vmax else ids.single, chinese, unit)
@@ -199,7 +199,7 @@ def _lex():
     """The filter lexicons and windows of figures.toml ([count], [vague], [scan]), compiled once."""
     d = rules().data
     c, f, w = d["count"], d["scan"], d["scan"]["windows"]
-    return {
+    return record("ScanLexicon", {
         "duration": tuple(sorted(c["duration_nouns"], key=len, reverse=True)),
         "slogan_heads": tuple(c["slogan_heads"]),
         "weak": set(c["weak_after_chinese"]),
@@ -224,8 +224,8 @@ def _lex():
         "discourse_classifiers": tuple(f["discourse_classifiers"]),
         "one_cues": re.compile(rf"(?:{'|'.join([alternation(f['one_cues'])] + f['one_cue_patterns'])})[^，。；,;]{{0,2}}$"),
         "numeral_start": f["numeral_start"],
-        "windows": w,
-    }
+        "windows": record("ScanWindows", w),
+    })
 
 
 def _token_starts(text: str, lo: int, hi: int) -> set[int]:
@@ -251,40 +251,40 @@ def _in_short_quote(text: str, start: int, end: int, limit: int) -> bool:
 def keep(text: str, s: Span) -> bool:
     """False for a candidate that GUIDELINES says is not a figure."""
     lex = _lex()
-    win = lex["windows"]
-    before = text[max(0, s.start - win["before"]):s.start]
-    after = text[s.end:s.end + win["after"]]
-    if before.endswith(lex["ordinal"]):
+    win = lex.windows
+    before = text[max(0, s.start - win.before):s.start]
+    after = text[s.end:s.end + win.after]
+    if before.endswith(lex.ordinal):
         return False  # ordinal
-    if before.endswith(lex["rate_denominator"]):
+    if before.endswith(lex.rate_denominator):
         return False  # 每百户, 每3个月: a rate's denominator
-    if text[s.start] in lex["bare_unit_labels"] and not s.approx and not _has_prefix_qualifier(text, s.start) \
-            and (s.end - s.start <= 1 + len(s.classifier) or s.quantity == "money" and text[s.start + 1] in lex["yuan"]):
+    if text[s.start] in lex.bare_unit_labels and not s.approx and not _has_prefix_qualifier(text, s.start) \
+            and (s.end - s.start <= 1 + len(s.classifier) or s.quantity == "money" and text[s.start + 1] in lex.yuan):
         return False  # 金额（万元）, 千人: a bare multiplier is a unit label, not a number
     if s.quantity == "percent" and re.match(r"[0-9A-Fa-f]", after[:1] or " ") and text[s.end - 1] == "%":
         return False  # a URL escape (%2D), not a percentage
     if before and (before[-1].isascii() and before[-1].isalnum() or before[-1] in "./_%=&?#+") \
             and not re.search(r"(?:^|[^A-Za-z])[Xx*]{2,}$", before):
         return False  # part of a code, phone number, version or date (X592, 0371-6523…)
-    if s.chinese and before.endswith(lex["vague_before"]):
+    if s.chinese and before.endswith(lex.vague_before):
         return False  # 几十支, 数千株
-    if s.quantity == "money" and after[:1] and after[0] in lex["not_after_yuan"] and text[s.end - 1] == lex["yuan"]:
+    if s.quantity == "money" and after[:1] and after[0] in lex.not_after_yuan and text[s.end - 1] == lex.yuan:
         return False  # 元旦, 一元化
     if s.quantity == "count":
-        if s.unit in lex["duration_classifiers"] and after.startswith(lex["duration"]):
-            noun = next(d for d in lex["duration"] if after.startswith(d))
+        if s.unit in lex.duration_classifiers and after.startswith(lex.duration):
+            noun = next(d for d in lex.duration if after.startswith(d))
             if len(noun) > 1 or _first_word(after) == noun:
                 return False  # 两个月, 6个工作日 (but 1个日间照料中心: 日 begins another word)
-        if after.startswith(lex["not_after"].get(s.classifier, ())):
+        if after.startswith(lex.not_after.get(s.classifier, ())):
             return False  # 个人, 部门, 名单 …: the classifier is part of a word
-        frequency = s.unit == lex["frequency_classifier"]
-        if frequency and lex["once_per_period"].search(before):
+        frequency = s.unit == lex.frequency_classifier
+        if frequency and lex.once_per_period.search(before):
             return False  # 每月一次: a frequency
-        if frequency and s.chinese and s.value <= lex["frequency_max"] and (
-                lex["frequency"].search(text[max(0, s.start - win["frequency"]):s.start])
-                or before.endswith(lex["consecutive"])):
+        if frequency and s.chinese and s.value <= lex.frequency_max and (
+                lex.frequency.search(text[max(0, s.start - win.frequency):s.start])
+                or before.endswith(lex.consecutive)):
             return False  # 每季度公开一次, 每月至少上门探视一次, 连续两次: a frequency
-        if frequency and s.chinese and s.value == 1 and before.endswith(lex["story_once"]) and after[:1] in "，,":
+        if frequency and s.chinese and s.value == 1 and before.endswith(lex.story_once) and after[:1] in "，,":
             return False  # 记得有一次，…: "once", telling a story
     if s.chinese:
         numeral_end = s.end - len(s.classifier) if s.quantity == "count" else s.end
@@ -302,8 +302,8 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
     if len(numeral) >= 2 and any(numeral[i] in DIGITS and numeral[i + 1] in DIGITS and numeral[i] not in ZEROS
                                  and numeral[i + 1] not in ZEROS for i in range(len(numeral) - 1)):
         return False  # 二三十, 七八成: a vague span, not a number
-    win = lex["windows"]
-    starts = _token_starts(text, max(0, s.start - win["token_before"]), min(len(text), s.end + win["token_after"]))
+    win = lex.windows
+    starts = _token_starts(text, max(0, s.start - win.token_before), min(len(text), s.end + win.token_after))
     _, qualified_start = prefix_qualifier(text, s.start)
     if s.start not in starts and qualified_start not in starts:
         return False  # 统一, 唯一, 之一: the numeral is inside a word
@@ -311,18 +311,18 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
         return False  # 一成不变
     if before.endswith(tuple(_QUOTES)) and not before.endswith(("“", "「", "『", "‘")):
         return False  # “一老一小”两项服务: a count of quoted names is a slogan
-    if _in_short_quote(text, s.start, s.end, win["quote"]):
+    if _in_short_quote(text, s.start, s.end, win.quote):
         return False  # “三个落实”
     if s.quantity == "count":
-        if after.startswith(lex["slogan_heads"]):
+        if after.startswith(lex.slogan_heads):
             return False  # 三个落实, 八个不出社区, 三个“三分之一”, 一支好班子
-        if s.classifier in lex["never"]:
+        if s.classifier in lex.never:
             return False  # 十八届三中全会, 二期工程: ordinals
         first = _first_word(after)
-        if s.classifier in lex["weak"] and re.match(r"[\u4e00-\u9fff]", first) \
+        if s.classifier in lex.weak and re.match(r"[\u4e00-\u9fff]", first) \
                 and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
             return False
-        if numeral in lex["article_numerals"] and (s.classifier in lex["discourse_classifiers"]
+        if numeral in lex.article_numerals and (s.classifier in lex.discourse_classifiers
                                                    or not _one_is_quantity(text, s.start, s.end)):
             return False  # 一支重要力量, 一批: an article; 一方面…另一方面: a discourse marker
     return True
@@ -338,7 +338,7 @@ def _one_is_quantity(text: str, start: int, end: int | None = None) -> bool:
     when it closes its clause after the noun it counts (室外活动场地一处。); before a noun it is an
     article (一支重要力量)."""
     lex = _lex()
-    if lex["one_cues"].search(text[max(0, start - lex["windows"]["one_cue"]):start]):
+    if lex.one_cues.search(text[max(0, start - lex.windows.one_cue):start]):
         return True
     return end is not None and (end >= len(text) or text[end] in "，。；、,;:：）)\n")
 
@@ -356,7 +356,7 @@ def _longest_first(kind: str) -> tuple[str, ...]:
 def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
     """(approx code, new start) for a qualifier written before the figure (约, 不少于, 至少有 …)."""
     r = rules()
-    window = text[max(0, start - r.data["scan"]["windows"]["prefix_qualifier"]):start]
+    window = text[max(0, start - _lex().windows.prefix_qualifier):start]
     m = r.prefix.search(window)
     if not m:
         return "", start
@@ -383,7 +383,7 @@ def _distant_percent():
 def distant_percent_qualifier(text: str, start: int) -> str:
     """The approx code of a qualifier before 占…的 that governs the percentage right after 的
     (约占常住人口的五分之一, 不低于当地平均工资的80%)."""
-    m = _distant_percent().search(text, max(0, start - rules().data["scan"]["windows"]["percent_distant"]), start)
+    m = _distant_percent().search(text, max(0, start - _lex().windows.percent_distant), start)
     return rules().data["qualifiers"]["prefix"].get(m.group("q"), "") if m else ""
 
 
@@ -457,6 +457,6 @@ def _share_list_qualifier(text: str, spans: list[Span]) -> list[Span]:
 def _numeral_start(text: str, s: Span) -> int:
     """Start of the numeral inside a span whose start may include a prefix qualifier."""
     for i in range(s.start, s.end):
-        if text[i].isdigit() or text[i] in DIGITS or text[i] in _lex()["numeral_start"]:
+        if text[i].isdigit() or text[i] in DIGITS or text[i] in _lex().numeral_start:
             return i
     return s.start
