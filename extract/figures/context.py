@@ -129,10 +129,10 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
     when what comes between only describes it (一个基础好的社区, 3个300平方米以上的社区养老服务中心);
     the noun after 为 (10个为试点村); a quoted name after 的 (13个…满意的“品牌社区”); else the noun
     before the numeral (宣传橱窗42块, 平安社区数达到13个)."""
-    win = _lex().windows
+    lex = _lex()
+    win = lex.windows
     clause = _clause_after(text, s.end)
     item = clause.split("、", 1)[0]
-    lex = _lex()
     de = item.find(lex.de)
     if 0 < de <= win.de:
         between = item[:de]

@@ -32,8 +32,9 @@ class Span:
 
 
 def _num(s: str) -> float:
-    for mark in _inclusion_marks():
-        s = s.replace(mark, "")
+    if "(" in s:  # 60(含): every inclusion mark is written in brackets
+        for mark in _inclusion_marks():
+            s = s.replace(mark, "")
     neg = s.startswith(NEGATIVE)
     v = parse_number(s.lstrip(NEGATIVE_CHARS))
     return -v if neg else v
@@ -184,8 +185,7 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         return Span(m.start(), m.end(), "area", round(v * mult, 3), round(vmax * mult, 3) if vmax else None, "m2",
                     infix, ids.range if vmax else ids.single, chinese, unit)
     if family == "count":
-        lex = _lex()
-        if v != int(v) and v < 1000 and not lex.rate.search(m.string[max(0, m.start() - lex.windows.rate):m.start()]):
+        if v != int(v) and v < 1000 and not _lex().rate.search(m.string[max(0, m.start() - _lex().windows.rate):m.start()]):
             return None  # 2.5个 is not a count of things, unless a rate (每千名老人41.9张, 人均1.3册)
         return Span(m.start(), m.end(), "count", v, vmax, r.classifiers[unit], infix,
                     ids.range if vmax else ids.single, chinese, unit)
