@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .records import RawDocument, Sentence
-from .resources import load_toml
+from .resources import fill, load_toml
 
 PAGE_BREAK = "\f"
 SENTENCE_END = "。！？；!?;"
@@ -203,7 +203,11 @@ def _last_text_index(lines: list[str]) -> int | None:
 
 # --- line joining ------------------------------------------------------------------------------
 
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]\D|第[一二三四五六七八九十\d]+[章节条部分篇])")
+@functools.cache
+def heading_line() -> re.Pattern:
+    """A line that starts with a heading number ([headings] line of corpora/cues.toml): 一、 （二） 3、 第三章."""
+    h = load_toml("cues.toml")["headings"]
+    return re.compile(fill(h["line"], h))
 
 
 def join_wrapped_lines(lines: list[str]) -> list[str]:
@@ -217,6 +221,7 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     if full < 12:
         return lines
     threshold = max(8, int(full * 0.75))
+    heading = heading_line()
     out: list[str] = []
     pending = False  # the last text line in `out` continues on the next text line
     for line in lines:
@@ -225,7 +230,7 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         if line == PAGE_BREAK:
             out.append(line)
             continue
-        if pending and not _HEADING.match(line):
+        if pending and not heading.match(line):
             out[_last_text_index(out)] += line
         else:
             out.append(line)

@@ -13,7 +13,7 @@ import threading
 from array import array
 from pathlib import Path
 
-from .resources import corpus_path
+from .resources import corpus_path, load_toml
 
 # Bumped when the layout of the dictionary cache changes.
 _CACHE_FORMAT = 2
@@ -217,21 +217,21 @@ def pos(word: str) -> str:
     return dictionary().tag(word)
 
 
-# last characters of unknown words that are nouns (organisations, places, facilities, people)
-_NOUN_ENDINGS = set("员者站室会队组点所园馆厅区村户房中心部局委处科院校场屋栏窗板墙路街道镇乡市县省网格家庭人口群企业单位协会")
-
-
-# one-character words that are nouns when they stand alone after a classifier (11个村)
-_SINGLE_NOUNS = set("村乡镇户人楼室站所处家街区组队点场馆厅院校园店屋房棵株树")
+@functools.cache
+def _nouns() -> tuple[frozenset[str], frozenset[str]]:
+    """(last characters that make an unknown word a noun, one-character nouns): [nouns] of
+    corpora/segment.toml."""
+    nouns = load_toml("segment.toml")["nouns"]
+    return frozenset(nouns["endings"]), frozenset(nouns["single"])
 
 
 def is_nounish(word: str) -> bool:
     """True for nouns, noun-like verbs and place/organisation names, and unknown multi-char words."""
     if len(word) == 1:
-        return word in _SINGLE_NOUNS
+        return word in _nouns()[1]
     tag = pos(word)
     if not tag:
-        return len(word) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in word) and word[-1] in _NOUN_ENDINGS
+        return len(word) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in word) and word[-1] in _nouns()[0]
     return tag[0] in "nj" or tag in {"an", "b", "l", "s", "ng"}
 
 
@@ -244,4 +244,5 @@ def _domain_words() -> frozenset[str]:
 def continues_noun(word: str) -> bool:
     """True when `word` can extend a noun phrase already begun (社区 + 养老服务中心), i.e. it is a
     domain term or ends like a noun of a thing, body or person (行政村 + 细分 does not)."""
-    return word in _domain_words() or (len(word) > 1 and word[-1] in _NOUN_ENDINGS) or word in _SINGLE_NOUNS
+    endings, single = _nouns()
+    return word in _domain_words() or (len(word) > 1 and word[-1] in endings) or word in single

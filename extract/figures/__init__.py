@@ -9,14 +9,27 @@ plain string (for notebooks and tests)."""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from ..records import Document, Figure
+from ..resources import alternation, load_toml
 from .context import area_kind, count_kind, counted_noun, entity_of, role_of, subject_of, year_of
+from .rules import rules
 from .scan import Span, find_spans
 from .tables import table_spans
 
-_PLANNED = re.compile(r"力争|确保|争取|计划|拟|将要|目标|要求|到20\d\d年|到年底|要在|要把|各[^，。]{0,6}要")
+@functools.cache
+def _planned() -> re.Pattern:
+    """A sentence that states targets ([planned] of corpora/cues.toml): its figures get the role `target`."""
+    p = load_toml("cues.toml")["planned"]
+    return re.compile("|".join([alternation(p["words"] + p["figure_words"])] + p["figure_patterns"]))
+
+
+@functools.cache
+def _sentence_window() -> int:
+    """How far around a figure the text stands in for its sentence when none is given."""
+    return load_toml("figures.toml")["context"]["windows"]["sentence"]
 
 
 def _kind(text: str, s: Span, counted: str) -> str:
@@ -32,7 +45,7 @@ def _kind(text: str, s: Span, counted: str) -> str:
 def _surface(text: str, s: Span, counted: str) -> str:
     """The figure as written, with the counted noun when it directly follows (52个社区)."""
     surface = text[s.start:s.end]
-    if s.rule.startswith("table."):
+    if s.rule == rules().ids["table.cell"].single:
         return surface
     if counted and text.startswith(counted, s.end):
         surface += counted
@@ -47,8 +60,9 @@ def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 
     if counted is None or s.quantity != "count":
         counted = (counted_noun(text, s, s.end) or elided) if s.quantity == "count" else ""
     if not sentence_text:  # no sentence given: a window around the figure stands in for it
-        sentence_start = max(0, s.start - 60)
-        sentence_text = text[sentence_start:s.end + 60]
+        window = _sentence_window()
+        sentence_start = max(0, s.start - window)
+        sentence_text = text[sentence_start:s.end + window]
     rel = s.start - sentence_start
     return {
         "text": _surface(text, s, counted),
@@ -56,7 +70,7 @@ def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 
         "unit": s.unit, "approx": s.approx, "counted": counted or None,
         "subject": subject_of(text, s, counted), "entity": entity_of(sentence_text, rel),
         "year": year_of(sentence_text, rel),
-        "role": role_of(sentence_text, rel, bool(_PLANNED.search(sentence_text))),
+        "role": role_of(sentence_text, rel, bool(_planned().search(sentence_text))),
         "rule": s.rule,
     }
 

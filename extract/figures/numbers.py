@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import re
 
-DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
-          "俩": 2, "三": 3, "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6,
-          "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
-SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-BIG_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
-POINT = {"点", "點"}
+from ..resources import load_toml
+
+_NUMERALS = load_toml("numerals.toml")  # the digit and multiplier tables (corpora/numerals.toml)
+DIGITS: dict[str, int] = dict(_NUMERALS["digits"])
+SMALL_UNITS: dict[str, int] = dict(_NUMERALS["small_units"])
+BIG_UNITS: dict[str, int] = dict(_NUMERALS["big_units"])
+POINT = set(_NUMERALS["marks"]["point"])
+ZEROS: str = _NUMERALS["marks"]["zeros"]  # digits that are a zero (a gap after a unit)
+FINANCIAL = frozenset(_NUMERALS["marks"]["financial"])  # financial forms of digits and small units
+NEGATIVE = tuple(_NUMERALS["marks"]["negative"])  # signs of a negative number (负3, -3)
+NEGATIVE_CHARS = "".join(NEGATIVE)
 
 CN_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -23,9 +28,10 @@ ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # Each Arabic token is maximal (no digit may follow it), so a run of digits splits one way only:
 # without that, a long digit run before a failing unit backtracks exponentially.
 _ARABIC_TOKEN = rf"(?:{ARABIC})(?!\d)"
-NUMERAL = rf"(?:{_ARABIC_TOKEN}|[{CN_CHARS}])(?:{_ARABIC_TOKEN}|[{CN_CHARS}]|[点點](?=[{''.join(DIGITS)}\d]))*"
+_POINT_CLASS = "".join(sorted(POINT))
+NUMERAL = rf"(?:{_ARABIC_TOKEN}|[{CN_CHARS}])(?:{_ARABIC_TOKEN}|[{CN_CHARS}]|[{_POINT_CLASS}](?=[{''.join(DIGITS)}\d]))*"
 NUMERAL_RE = re.compile(NUMERAL)
-_TOKEN = re.compile(rf"{ARABIC}|[点點][{''.join(DIGITS)}]+|.", re.S)
+_TOKEN = re.compile(rf"{ARABIC}|[{_POINT_CLASS}][{''.join(DIGITS)}]+|.", re.S)
 
 
 class NotANumber(ValueError):
@@ -56,9 +62,9 @@ def parse_number(text: str) -> float:
             if d == 0 and last_unit is not None and number is None:
                 continue  # 一千零十四: 零 after a unit only marks a gap
             digit_run.append(d)
-            if number is not None and len(digit_run) > 1 and tok not in "零〇○":
+            if number is not None and len(digit_run) > 1 and tok not in ZEROS:
                 number = number * 10 + d
-            elif tok in "零〇○" and number is not None and len(digit_run) > 1:
+            elif tok in ZEROS and number is not None and len(digit_run) > 1:
                 number = number * 10
             else:
                 number = float(d)

@@ -8,25 +8,36 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..resources import load_toml
+from ..resources import alternation, fill, load_toml
 from .numbers import ARABIC, CN_CHARS, NUMERAL
 
 
 def _alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return alternation(words, longest_first=True)
+
+
+@dataclass(frozen=True)
+class RuleId:
+    """The ids a rule family gives its figures (`[rule_ids]` of figures.toml)."""
+
+    single: str  # a single figure (money.v1)
+    range: str | None  # a range (money.range.v1); None for families that find no ranges
 
 
 @dataclass(frozen=True)
 class Rules:
+    """The figure rules of corpora/figures.toml with what scan.py needs of them, compiled."""
+
     data: dict
     patterns: dict  # rule family -> compiled regex (each has its own named groups)
+    ids: dict  # rule family -> RuleId
+    range_of: dict  # id of a single figure -> id of the range two such figures make
     prefix: re.Pattern
     money_units: dict
     area_units: dict
     classifiers: dict
-
-
-RANGE_SEP = r"(?:-|~|～|—|–|－|至|到)"
+    infix_multipliers: dict  # 万/亿/千 between a numeral and its unit -> factor
+    range_join: re.Pattern  # what may stand between two figures that make one range (1万元-5万元)
 
 
 @functools.cache
@@ -36,29 +47,33 @@ def rules() -> Rules:
     money = d["money"]["units"]
     area = d["area"]["units"]
     cls = d["count"]["classifiers"]
-    # 1200多万元, 180余万条: a qualifier, then possibly the multiplier it stood before
-    infix = f"(?P<infix>{_alt(d['qualifiers']['infix'])})?(?P<mult>[万亿千](?=[^万亿千]))?"
-    num = rf"(?:负|(?<![0-9\u4e00-\u9fff%])-)?{NUMERAL}"
-    num_range = rf"(?P<num>{num})(?:\((?:含|不含)\))?(?:\s?(?P<sep>{RANGE_SEP})\s?(?P<num2>{NUMERAL}))?"
-    sub = _alt(d["money"]["subunits"])
-    patterns = {
-        "percent.fraction": rf"(?P<den>{NUMERAL})分之(?P<nom>{NUMERAL}|百)",
-        "percent.sign": rf"{num_range}(?:%|‰)(?:{RANGE_SEP}(?P<num2p>{NUMERAL})(?:%|‰))?",
-        "percent.point": rf"{num_range}个百分点",
-        "percent.cheng": rf"(?P<num>{NUMERAL}|半)成(?P<half>半)?",
-        "money": rf"(?:人民币|¥|￥)?{num_range}{infix}(?P<unit>{_alt(money)})"
-                 rf"(?:(?P<jiao>{NUMERAL})(?P<jiao_u>{sub}))?(?:(?P<fen>{NUMERAL})分)?(?:钱|人民币|整)?",
-        # 1/3 in prose is a fraction (not 3/28, a date: the numerator must be smaller)
-        "percent.slash": r"(?<![\d/.:-])(?P<nom>\d{1,2})/(?P<den>\d{1,2})(?![\d/.:-]|[月日号])",
-        "money.symbol": rf"(?:¥|￥)(?P<num>{ARABIC})(?P<unit>)",
-        "area": rf"{num_range}{infix}(?P<unit>{_alt(area)})",
-        "count": rf"{num_range}{infix}(?P<unit>{_alt(cls)})",
-        # 人口24.2万: a bare 万 after a people noun counts people
-        "count.people": rf"(?:{_alt(d['kind']['people_before_wan'])})(?:约|达|近|为|有|共|计)?"
-                        rf"(?P<num>{NUMERAL}[万亿]){infix}(?![\d{CN_CHARS}人名口户元])",
+    ranges = d["ranges"]
+    multipliers = d["numbers"]["infix_multipliers"]
+    parts = {
+        "numeral": NUMERAL, "arabic": ARABIC, "cn_chars": CN_CHARS,
+        "range_sep": f"(?:{alternation(ranges['separators'])})",
+        "inclusion_marks": alternation(ranges["inclusion_marks"]),
+        "infix_qualifiers": _alt(d["qualifiers"]["infix"]), "infix_multipliers": "".join(multipliers),
+        "money_units": _alt(money), "money_subunits": _alt(d["money"]["subunits"]), "area_units": _alt(area),
+        "classifiers": _alt(cls), "people_before_wan": _alt(d["kind"]["people_before_wan"]),
+        "people_bridge": alternation(d["kind"]["people_bridge"]),
     }
+    for name in ("num", "num_range", "infix"):  # in this order: each may use the one before
+        parts[name] = fill(d["pattern_parts"][name], parts)
+    patterns = {family: fill(p, parts) for family, p in d["patterns"].items()}
     q = d["qualifiers"]
     prefix = re.compile(rf"(?:(?:{_alt(q['prefix'])})(?:{_alt(q['bridge'])})?|(?:{_alt(q['verb_bridge'])})"
                         rf"[\u4e00-\u9fff]{{1,2}})$")
+    ids = {family: RuleId(e["id"], e.get("range")) for family, e in d["rule_ids"].items()}
+    joins = [re.escape(sep) + ("{1,2}" if sep in ranges["doubled_between_figures"] else "")
+             for sep in ranges["separators"] if sep not in ranges["not_between_figures"]]
     return Rules(data=d, patterns={k: re.compile(v) for k, v in patterns.items()}, prefix=prefix,
-                 money_units=money, area_units=area, classifiers=cls)
+                 ids=ids, range_of={i.single: i.range for i in ids.values() if i.range},
+                 money_units=money, area_units=area, classifiers=cls, infix_multipliers=multipliers,
+                 range_join=re.compile(rf"\s*(?:{'|'.join(joins)})\s*"))
+
+
+@functools.cache
+def start_chars() -> re.Pattern:
+    """Where a rule may start: a numeral character, or one of `[rule_starts] chars`."""
+    return re.compile(rf"[0-9{CN_CHARS}{load_toml('figures.toml')['rule_starts']['chars']}]")

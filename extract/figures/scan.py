@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 
 from .. import segment
-from .numbers import CN_CHARS, DIGITS, NotANumber, is_chinese_numeral, parse_number
-from .rules import rules
+from ..resources import alternation, fill, record
+from .numbers import BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, NEGATIVE_CHARS, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
+from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
 
@@ -31,19 +32,23 @@ class Span:
 
 
 def _num(s: str) -> float:
-    s = s.replace("(含)", "").replace("(不含)", "")
-    neg = s.startswith(("负", "-"))
-    v = parse_number(s.lstrip("负-"))
+    if "(" in s:  # 60(含): every inclusion mark is written in brackets
+        for mark in _inclusion_marks():
+            s = s.replace(mark, "")
+    neg = s.startswith(NEGATIVE)
+    v = parse_number(s.lstrip(NEGATIVE_CHARS))
     return -v if neg else v
+
+
+@functools.cache
+def _inclusion_marks() -> tuple[str, ...]:
+    """What a range end may carry to say whether it is included: (含), (不含)."""
+    return tuple(f"({m})" for m in rules().data["ranges"]["inclusion_marks"])
 
 
 def _trailing_multiplier(s: str) -> float:
     """The 万/亿 a range's second numeral ends with (一百二十到一百五十万 -> 10000)."""
-    if s.endswith(("亿", "億")):
-        return 1e8
-    if s.endswith(("万", "萬")):
-        return 1e4
-    return 1.0
+    return float(BIG_UNITS.get(s[-1:], 1.0))
 
 
 def _range(m: re.Match, num_group: str, num2_group: str) -> tuple[float, float | None]:
@@ -66,9 +71,10 @@ def candidates(text: str) -> list[Span]:
     r = rules()
     found: list[Span] = []
     # Every rule but count.people starts at a numeral (or 人民币/¥/负/-): try the rules only there,
-    # as finditer would, instead of at every character of the text.
-    starts = [m.start() for m in _START.finditer(text)
-              if not (m.group() in _FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
+    # as finditer would, instead of at every character of the text. A financial numeral that ends a
+    # word with the character before it (队伍2000余名, 大陆) starts no number.
+    starts = [m.start() for m in start_chars().finditer(text)
+              if not (m.group() in FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
     for family, pattern in r.patterns.items():
         if family == "count.people":
             matches = pattern.finditer(text)
@@ -90,10 +96,6 @@ def candidates(text: str) -> list[Span]:
     return out
 
 
-# a financial numeral that ends a word with the character before it (队伍2000余名, 队伍两千余名, 大陆)
-# starts no number
-_FINANCIAL = frozenset("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
-_START = re.compile(rf"[0-9{CN_CHARS}半人¥￥负\-]")
 
 
 def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
@@ -108,27 +110,26 @@ def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
             yield m
 
 
-_MULT = {"万": 1e4, "亿": 1e8, "千": 1e3}
-_RATE = re.compile(r"(?:每|人均|户均|平均|均)[^，。；,;]*$")
 
 
 def _to_span(family: str, m: re.Match, r) -> Span | None:
     g = m.group
+    ids = r.ids[family]
     infix = r.data["qualifiers"]["infix"].get(m.groupdict().get("infix") or "", "")
-    infix_mult = _MULT.get(m.groupdict().get("mult") or "", 1.0)
+    infix_mult = r.infix_multipliers.get(m.groupdict().get("mult") or "", 1.0)
     if family == "percent.fraction":
         den, nom = g("den"), g("nom")
         end = m.end()
         while True:
             try:
-                n = 100.0 if nom == "百" else parse_number(nom)
+                n = parse_number(nom)  # 百分之百: 百 alone is 100
                 break
             except NotANumber:
                 if len(nom) <= 1:
                     raise
                 nom, end = nom[:-1], end - 1
         return Span(m.start(), end, "percent", round(n / parse_number(den) * 100, 6), None, "%", "",
-                    "percent.fraction.v1", is_chinese_numeral(den + nom))
+                    ids.single, is_chinese_numeral(den + nom))
     if family == "percent.sign":
         v, vmax = _range(m, "num", "num2")
         infix = ""
@@ -138,35 +139,37 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                 return None
         scale = 0.1 if "‰" in g(0) else 1.0
         return Span(m.start(), m.end(), "percent", v * scale, vmax * scale if vmax else None, "%", infix,
-                    "percent.sign.v1", False)
+                    ids.single, False)
     if family == "percent.point":
         v, vmax = _range(m, "num", "num2")
-        return Span(m.start(), m.end(), "percent", v, vmax, "%", "", "percent.point.v1", is_chinese_numeral(g("num")))
+        return Span(m.start(), m.end(), "percent", v, vmax, "%", "", ids.single, is_chinese_numeral(g("num")))
     if family == "percent.cheng":
         s = g("num")
-        v = 5.0 if s == "半" else parse_number(s) * 10
+        v = 5.0 if s == r.data["percent"]["half"] else parse_number(s) * 10
         end = m.end()
         if g("half"):
             v += 5.0
         if v > 100:
             return None
-        return Span(m.start(), end, "percent", v, None, "%", "", "percent.cheng.v1", is_chinese_numeral(s))
+        return Span(m.start(), end, "percent", v, None, "%", "", ids.single, is_chinese_numeral(s))
     if family == "percent.slash":
         nom, den = float(g("nom")), float(g("den"))
         if not 0 < nom < den:
             return None
-        return Span(m.start(), m.end(), "percent", round(nom / den * 100, 10), None, "%", "", "percent.slash.v1", False)
+        return Span(m.start(), m.end(), "percent", round(nom / den * 100, 10), None, "%", "", ids.single, False)
     if family == "money.symbol":
-        return Span(m.start(), m.end(), "money", _num(g("num")), None, "CNY", "", "money.symbol.v1", False)
+        return Span(m.start(), m.end(), "money", _num(g("num")), None, "CNY", "", ids.single, False)
     if family == "count.people":
-        return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, "人", infix, "count.people.v1",
+        return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, r.data["kind"]["people_before_wan_unit"],
+                    infix, ids.single,
                     is_chinese_numeral(g("num")), "")
     unit = g("unit")
     v, vmax = _range(m, "num", "num2")
     v, vmax = v * infix_mult, (vmax * infix_mult if vmax is not None else None)
     chinese = is_chinese_numeral(g("num"))
     if family == "money":
-        if unit == "块" and not (g("jiao") or g(0).endswith("钱")):
+        spoken = r.data["money"]["spoken_unit"]
+        if unit == spoken["unit"] and not (g("jiao") or g(0).endswith(spoken["needs"])):
             return None  # a classifier (宣传橱窗42块), not money
         mult = r.money_units[unit]
         v *= mult
@@ -176,16 +179,16 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         if g("fen"):
             v += parse_number(g("fen")) * 0.01
         return Span(m.start(), m.end(), "money", round(v, 4), vmax, "CNY", infix,
-                    "money.range.v1" if vmax else "money.v1", chinese)
+                    ids.range if vmax else ids.single, chinese)
     if family == "area":
         mult = r.area_units[unit]
         return Span(m.start(), m.end(), "area", round(v * mult, 3), round(vmax * mult, 3) if vmax else None, "m2",
-                    infix, "area.range.v1" if vmax else "area.v1", chinese, unit)
+                    infix, ids.range if vmax else ids.single, chinese, unit)
     if family == "count":
-        if v != int(v) and v < 1000 and not _RATE.search(m.string[max(0, m.start() - 24):m.start()]):
+        if v != int(v) and v < 1000 and not _lex().rate.search(m.string[max(0, m.start() - _lex().windows.rate):m.start()]):
             return None  # 2.5个 is not a count of things, unless a rate (每千名老人41.9张, 人均1.3册)
         return Span(m.start(), m.end(), "count", v, vmax, r.classifiers[unit], infix,
-                    "count.range.v1" if vmax else "count.v1", chinese, unit)
+                    ids.range if vmax else ids.single, chinese, unit)
     return None
 
 
@@ -193,9 +196,10 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
 
 @functools.cache
 def _lex():
+    """The filter lexicons and windows of figures.toml ([count], [vague], [scan]), compiled once."""
     d = rules().data
-    c = d["count"]
-    return {
+    c, f, w = d["count"], d["scan"], d["scan"]["windows"]
+    return record("ScanLexicon", {
         "duration": tuple(sorted(c["duration_nouns"], key=len, reverse=True)),
         "slogan_heads": tuple(c["slogan_heads"]),
         "weak": set(c["weak_after_chinese"]),
@@ -203,10 +207,25 @@ def _lex():
         "vague_before": tuple(sorted(d["vague"]["before"], key=len, reverse=True)),
         "not_after": {k: tuple(v) for k, v in d["count"].get("not_followed_by", {}).items()},
         "not_after_yuan": d["money"]["not_after_yuan"],
-        "frequency": re.compile(rf"每个?(?:{'|'.join(sorted(c['frequency_periods'], key=len, reverse=True))})"
-                                r"[^\d，。,；;]{0,8}$"),
+        "frequency": re.compile(fill(f["frequency_pattern"],
+                                     {"periods": alternation(c["frequency_periods"], longest_first=True)})),
         "frequency_max": c["frequency_max"],
-    }
+        "once_per_period": re.compile(f["once_per_period_pattern"]),
+        "frequency_classifier": f["frequency_classifier"],
+        "consecutive": tuple(f["consecutive_before"]),
+        "story_once": tuple(f["story_once_before"]),
+        "ordinal": tuple(f["ordinal_before"]),
+        "rate_denominator": tuple(f["rate_denominator_before"]),
+        "bare_unit_labels": f["bare_unit_labels"],
+        "yuan": f["yuan"],
+        "duration_classifiers": set(f["duration_classifiers"]),
+        "rate": re.compile(rf"(?:{alternation(f['rate_words'])})[^，。；,;]*$"),
+        "article_numerals": tuple(f["article_numerals"]),
+        "discourse_classifiers": tuple(f["discourse_classifiers"]),
+        "one_cues": re.compile(rf"(?:{'|'.join([alternation(f['one_cues'])] + f['one_cue_patterns'])})[^，。；,;]{{0,2}}$"),
+        "numeral_start": f["numeral_start"],
+        "windows": record("ScanWindows", w),
+    })
 
 
 def _token_starts(text: str, lo: int, hi: int) -> set[int]:
@@ -219,7 +238,7 @@ def _token_starts(text: str, lo: int, hi: int) -> set[int]:
     return starts
 
 
-def _in_short_quote(text: str, start: int, end: int, limit: int = 10) -> bool:
+def _in_short_quote(text: str, start: int, end: int, limit: int) -> bool:
     """True when text[start:end] sits inside a short quotation (“三个落实”)."""
     left = max(text.rfind(q, max(0, start - limit), start) for q in "“\"「『")
     if left < 0:
@@ -232,37 +251,40 @@ def _in_short_quote(text: str, start: int, end: int, limit: int = 10) -> bool:
 def keep(text: str, s: Span) -> bool:
     """False for a candidate that GUIDELINES says is not a figure."""
     lex = _lex()
-    before = text[max(0, s.start - 4):s.start]
-    after = text[s.end:s.end + 6]
-    if before.endswith("第") or before.endswith(("No.", "NO.")):
+    win = lex.windows
+    before = text[max(0, s.start - win.before):s.start]
+    after = text[s.end:s.end + win.after]
+    if before.endswith(lex.ordinal):
         return False  # ordinal
-    if before.endswith("每"):
+    if before.endswith(lex.rate_denominator):
         return False  # 每百户, 每3个月: a rate's denominator
-    if text[s.start] in "万亿千百" and not s.approx and not _has_prefix_qualifier(text, s.start) \
-            and (s.end - s.start <= 1 + len(s.classifier) or s.quantity == "money" and text[s.start + 1] in "元"):
+    if text[s.start] in lex.bare_unit_labels and not s.approx and not _has_prefix_qualifier(text, s.start) \
+            and (s.end - s.start <= 1 + len(s.classifier) or s.quantity == "money" and text[s.start + 1] in lex.yuan):
         return False  # 金额（万元）, 千人: a bare multiplier is a unit label, not a number
     if s.quantity == "percent" and re.match(r"[0-9A-Fa-f]", after[:1] or " ") and text[s.end - 1] == "%":
         return False  # a URL escape (%2D), not a percentage
     if before and (before[-1].isascii() and before[-1].isalnum() or before[-1] in "./_%=&?#+") \
             and not re.search(r"(?:^|[^A-Za-z])[Xx*]{2,}$", before):
         return False  # part of a code, phone number, version or date (X592, 0371-6523…)
-    if s.chinese and before.endswith(lex["vague_before"]):
+    if s.chinese and before.endswith(lex.vague_before):
         return False  # 几十支, 数千株
-    if s.quantity == "money" and after[:1] and after[0] in lex["not_after_yuan"] and text[s.end - 1] == "元":
+    if s.quantity == "money" and after[:1] and after[0] in lex.not_after_yuan and text[s.end - 1] == lex.yuan:
         return False  # 元旦, 一元化
     if s.quantity == "count":
-        if s.unit in {"个", "次", "届", "期", "批"} and after.startswith(lex["duration"]):
-            noun = next(d for d in lex["duration"] if after.startswith(d))
+        if s.unit in lex.duration_classifiers and after.startswith(lex.duration):
+            noun = next(d for d in lex.duration if after.startswith(d))
             if len(noun) > 1 or _first_word(after) == noun:
                 return False  # 两个月, 6个工作日 (but 1个日间照料中心: 日 begins another word)
-        if after.startswith(lex["not_after"].get(s.classifier, ())):
+        if after.startswith(lex.not_after.get(s.classifier, ())):
             return False  # 个人, 部门, 名单 …: the classifier is part of a word
-        if s.unit == "次" and re.search(r"每[年月周天日季]?[^\d，。,]{0,2}$", text[max(0, s.start - 4):s.start]):
+        frequency = s.unit == lex.frequency_classifier
+        if frequency and lex.once_per_period.search(before):
             return False  # 每月一次: a frequency
-        if s.unit == "次" and s.chinese and s.value <= lex["frequency_max"] and (
-                lex["frequency"].search(text[max(0, s.start - 14):s.start]) or before.endswith("连续")):
+        if frequency and s.chinese and s.value <= lex.frequency_max and (
+                lex.frequency.search(text[max(0, s.start - win.frequency):s.start])
+                or before.endswith(lex.consecutive)):
             return False  # 每季度公开一次, 每月至少上门探视一次, 连续两次: a frequency
-        if s.unit == "次" and s.chinese and s.value == 1 and before.endswith("有") and after[:1] in "，,":
+        if frequency and s.chinese and s.value == 1 and before.endswith(lex.story_once) and after[:1] in "，,":
             return False  # 记得有一次，…: "once", telling a story
     if s.chinese:
         numeral_end = s.end - len(s.classifier) if s.quantity == "count" else s.end
@@ -271,32 +293,37 @@ def keep(text: str, s: Span) -> bool:
     return True
 
 
+_POINT_SPLIT = re.compile("|".join(map(re.escape, sorted(POINT))))
+
+
 def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: str) -> bool:
     """Checks that only Chinese-numeral figures need: word boundaries, slogans, articles."""
-    numeral = re.split(r"[点點]", text[s.start:numeral_end])[0]
-    if len(numeral) >= 2 and any(numeral[i] in DIGITS and numeral[i + 1] in DIGITS and numeral[i] not in "零〇○"
-                                 and numeral[i + 1] not in "零〇○" for i in range(len(numeral) - 1)):
+    numeral = _POINT_SPLIT.split(text[s.start:numeral_end])[0]
+    if len(numeral) >= 2 and any(numeral[i] in DIGITS and numeral[i + 1] in DIGITS and numeral[i] not in ZEROS
+                                 and numeral[i + 1] not in ZEROS for i in range(len(numeral) - 1)):
         return False  # 二三十, 七八成: a vague span, not a number
-    starts = _token_starts(text, max(0, s.start - 6), min(len(text), s.end + 3))
+    win = lex.windows
+    starts = _token_starts(text, max(0, s.start - win.token_before), min(len(text), s.end + win.token_after))
     _, qualified_start = prefix_qualifier(text, s.start)
     if s.start not in starts and qualified_start not in starts:
         return False  # 统一, 唯一, 之一: the numeral is inside a word
-    if s.rule == "percent.cheng.v1" and s.end not in starts:
+    if s.rule == rules().ids["percent.cheng"].single and s.end not in starts:
         return False  # 一成不变
     if before.endswith(tuple(_QUOTES)) and not before.endswith(("“", "「", "『", "‘")):
         return False  # “一老一小”两项服务: a count of quoted names is a slogan
-    if _in_short_quote(text, s.start, s.end):
+    if _in_short_quote(text, s.start, s.end, win.quote):
         return False  # “三个落实”
     if s.quantity == "count":
-        if after.startswith(lex["slogan_heads"]) or after.startswith(("“", "\"", "好")):
+        if after.startswith(lex.slogan_heads):
             return False  # 三个落实, 八个不出社区, 三个“三分之一”, 一支好班子
-        if s.classifier in lex["never"]:
+        if s.classifier in lex.never:
             return False  # 十八届三中全会, 二期工程: ordinals
         first = _first_word(after)
-        if s.classifier in lex["weak"] and re.match(r"[\u4e00-\u9fff]", first) \
+        if s.classifier in lex.weak and re.match(r"[\u4e00-\u9fff]", first) \
                 and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
             return False
-        if numeral in ("一", "壹") and (s.classifier == "方面" or not _one_is_quantity(text, s.start, s.end)):
+        if numeral in lex.article_numerals and (s.classifier in lex.discourse_classifiers
+                                                   or not _one_is_quantity(text, s.start, s.end)):
             return False  # 一支重要力量, 一批: an article; 一方面…另一方面: a discourse marker
     return True
 
@@ -306,15 +333,12 @@ def _first_word(text: str) -> str:
     return words[0] if words else ""
 
 
-_ONE_CUES = re.compile(r"(?:至少|最少|不少于|仅|只|只有|每人|每户|每个|每名|每家|每村|每社区|各|均|新增|在建|配备|配齐|(?<!建)设|(?<!建)设有|"
-                       r"增加|增设|共|共有|合计|选择|确定|选取|有|其中|还有|另有|再)[^，。；,;]{0,2}$")
-
-
 def _one_is_quantity(text: str, start: int, end: int | None = None) -> bool:
     """一 + classifier states a quantity after a counting cue (至少有一名, 每人一台, 在建一处), or
     when it closes its clause after the noun it counts (室外活动场地一处。); before a noun it is an
     article (一支重要力量)."""
-    if _ONE_CUES.search(text[max(0, start - 8):start]):
+    lex = _lex()
+    if lex.one_cues.search(text[max(0, start - lex.windows.one_cue):start]):
         return True
     return end is not None and (end >= len(text) or text[end] in "，。；、,;:：）)\n")
 
@@ -331,18 +355,20 @@ def _longest_first(kind: str) -> tuple[str, ...]:
 
 def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
     """(approx code, new start) for a qualifier written before the figure (约, 不少于, 至少有 …)."""
-    window = text[max(0, start - 6):start]
-    m = rules().prefix.search(window)
+    r = rules()
+    window = text[max(0, start - _lex().windows.prefix_qualifier):start]
+    m = r.prefix.search(window)
     if not m:
         return "", start
     word = m.group(0)
+    q = r.data["qualifiers"]
     for w in _longest_first("prefix"):
         if word.startswith(w):
-            code = rules().data["qualifiers"]["prefix"][w]
-            if w == "上" and not re.match(r"[百千万]", text[start:start + 1]):
+            code = q["prefix"][w]
+            if w in q["only_before"] and not (text[start:start + 1] and text[start] in q["only_before"][w]):
                 return "", start  # 上 only qualifies 上百, 上千, 上万
-            if w in ("近", "约") and len(word) == 1 and start - 2 >= 0 and text[start - 2] in "最附将靠接":
-                return "", start
+            if len(word) == 1 and start - 2 >= 0 and text[start - 2] in q["word_after"].get(w, ""):
+                return "", start  # 最近, 附近: part of a word
             return code, start - len(word)
     return "", start
 
@@ -350,29 +376,36 @@ def prefix_qualifier(text: str, start: int) -> tuple[str, int]:
 @functools.cache
 def _distant_percent():
     q = rules().data["qualifiers"]
-    words = "|".join(re.escape(w) for w in sorted(q["percent_distant"], key=len, reverse=True))
-    # 约 inside a word (节约, 制约, 合约 …) is no qualifier
-    return re.compile(rf"(?<![节制契公预合条签违履])(?P<q>{words})占?[^，。；,;:：\d%]{{0,24}}的$")
+    words = alternation(q["percent_distant"], longest_first=True)
+    return re.compile(fill(q["percent_distant_pattern"], {"words": words}))
 
 
 def distant_percent_qualifier(text: str, start: int) -> str:
     """The approx code of a qualifier before 占…的 that governs the percentage right after 的
     (约占常住人口的五分之一, 不低于当地平均工资的80%)."""
-    m = _distant_percent().search(text, max(0, start - 40), start)
+    m = _distant_percent().search(text, max(0, start - _lex().windows.percent_distant), start)
     return rules().data["qualifiers"]["prefix"].get(m.group("q"), "") if m else ""
 
 
 def suffix_qualifier(text: str, end: int) -> tuple[str, int]:
     """(approx code, new end) for a qualifier written after the figure (以上, 左右 …)."""
-    suffix = rules().data["qualifiers"]["suffix"]
+    q = rules().data["qualifiers"]
+    suffix = q["suffix"]
     for w in _longest_first("suffix"):
         if text.startswith(w, end):
-            if w in ("多", "余") and text[end + 1:end + 2] and text[end + 1] in "个名人":
-                continue
-            if w == "上下" and text.startswith(("上下班", "上下级", "上下联动"), end):
-                continue
+            not_before = q["suffix_not_before"].get(w)
+            if not_before and text[end + 1:end + 2] and text[end + 1] in not_before:
+                continue  # 十多个: 多 belongs to what follows
+            not_words = _suffix_not_words().get(w)
+            if not_words and text.startswith(not_words, end):
+                continue  # 上下班
             return suffix[w], end + len(w)
     return "", end
+
+
+@functools.cache
+def _suffix_not_words() -> dict[str, tuple[str, ...]]:
+    return {w: tuple(v) for w, v in rules().data["qualifiers"]["suffix_not_words"].items()}
 
 
 def find_spans(text: str) -> list[Span]:
@@ -389,20 +422,18 @@ def find_spans(text: str) -> list[Span]:
     return _share_list_qualifier(text, _merge_ranges(text, out))
 
 
-_RANGE_JOIN = re.compile(r"\s*(?:-{1,2}|~|～|—{1,2}|–|至)\s*")
-
-
 def _merge_ranges(text: str, spans: list[Span]) -> list[Span]:
-    """Two figures of one unit joined by a range sign are one range: 1万元--5万元, 20%-30%."""
+    """Two figures of one unit joined by a range sign are one range: 1万元——5万元, 1万元至5万元."""
+    range_of, range_join = rules().range_of, rules().range_join
     out: list[Span] = []
     for s in spans:
         if out:
             prev = out[-1]
             gap = text[prev.end:s.start]
             if (prev.quantity, prev.unit) == (s.quantity, s.unit) and prev.value_max is None and s.value_max is None \
-                    and _RANGE_JOIN.fullmatch(gap) and s.value > prev.value:
+                    and range_join.fullmatch(gap) and s.value > prev.value:
                 out[-1] = Span(prev.start, s.end, s.quantity, prev.value, s.value, s.unit, prev.approx or s.approx,
-                               prev.rule.replace(".v1", "") + ".range.v1", prev.chinese, prev.classifier)
+                               range_of[prev.rule], prev.chinese, prev.classifier)
                 continue
         out.append(s)
     return out
@@ -411,9 +442,10 @@ def _merge_ranges(text: str, spans: list[Span]) -> list[Span]:
 def _share_list_qualifier(text: str, spans: list[Span]) -> list[Span]:
     """A qualifier in front of a coordinated list applies to each member: 大约400户、1500人."""
     out = list(spans)
+    joiners = tuple(rules().data["qualifiers"]["list_joiners"])
     for i in range(1, len(out)):
         prev, cur = out[i - 1], out[i]
-        if cur.approx or not prev.approx or cur.start - prev.end > 1 or text[prev.end:cur.start] not in ("、", "和", "及"):
+        if cur.approx or not prev.approx or cur.start - prev.end > 1 or text[prev.end:cur.start] not in joiners:
             continue
         code, _ = prefix_qualifier(text, _numeral_start(text, prev))
         if code:
@@ -425,6 +457,6 @@ def _share_list_qualifier(text: str, spans: list[Span]) -> list[Span]:
 def _numeral_start(text: str, s: Span) -> int:
     """Start of the numeral inside a span whose start may include a prefix qualifier."""
     for i in range(s.start, s.end):
-        if text[i].isdigit() or text[i] in DIGITS or text[i] in "十百千万":
+        if text[i].isdigit() or text[i] in DIGITS or text[i] in _lex().numeral_start:
             return i
     return s.start

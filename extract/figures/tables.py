@@ -27,7 +27,7 @@ def _column_unit(header: str):
         return "area", r.area_units[unit], unit
     if unit in r.money_units:
         return "money", r.money_units[unit], unit
-    if unit in ("%", "百分比"):
+    if unit in r.data["tables"]["percent_units"]:
         return "percent", 1.0, "%"
     if unit in r.classifiers:
         return "count", r.classifiers[unit], unit
@@ -70,9 +70,10 @@ def table_spans(text: str) -> list[tuple[Span, str]]:
 
 def _span(cell: str, start: int, unit) -> Span:
     quantity, factor, written = unit
+    rule = rules().ids["table.cell"].single
     value = float(cell.replace(",", ""))
     if quantity == "count":
-        return Span(start, start + len(cell), "count", value, None, factor, "", "table.cell.v1", False, written)
+        return Span(start, start + len(cell), "count", value, None, factor, "", rule, False, written)
     canonical = {"area": "m2", "money": "CNY", "percent": "%"}[quantity]
-    return Span(start, start + len(cell), quantity, round(value * factor, 4), None, canonical, "", "table.cell.v1",
+    return Span(start, start + len(cell), quantity, round(value * factor, 4), None, canonical, "", rule,
                 False, written)
