@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields
 # name) is an SQL keyword (`check`, `end`) or would be ambiguous there; CSV headers stay the names.
 SQL_START = {"sql": "start_char"}
 SQL_END = {"sql": "end_char"}
+# Field metadata of fields that are no column of the tables (the text itself, derived offsets).
+NOT_A_COLUMN = {"column": False}
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,8 @@ class Document:
     chars: int = 0
     title: str = ""
     error: str = ""
-    text: str = ""
-    sentences: tuple[Sentence, ...] = ()
+    text: str = field(default="", metadata=NOT_A_COLUMN)
+    sentences: tuple[Sentence, ...] = field(default=(), metadata=NOT_A_COLUMN)
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that holds character `offset` of the normalised text."""
@@ -88,6 +90,9 @@ class Figure:
     role: str = ""  # before | after | target | ""
     sentence: str = ""
     rule: str = ""
+    # where the figure's sentence starts in the text (offsets inside the sentence are start -
+    # sentence_start); not a column: rebuilt from the document's sentences when read back
+    sentence_start: int = field(default=0, compare=False, metadata=NOT_A_COLUMN)
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,11 @@ class Result:
 
 
 def columns(record_type) -> list[str]:
-    """CSV column names of a record type, in declaration order (`text`/`sentences` of Document excluded)."""
-    skip = {"text", "sentences"} if record_type is Document else set()
-    return [f.name for f in fields(record_type) if f.name not in skip]
+    """CSV column names of a record type, in declaration order (fields marked NOT_A_COLUMN, such as
+    a Document's text and sentences, excluded)."""
+    return [f.name for f in fields(record_type) if f.metadata.get("column", True)]
+
+
+def row_of(record) -> dict:
+    """A record as {column: value}, the columns of its table."""
+    return {c: getattr(record, c) for c in columns(type(record))}

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .figures import find_figures
+from .records import row_of
 
 SPAN_KEY = "figures"
 EXTENSION = "shequ_figure"
@@ -34,11 +35,11 @@ class FigureComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for info in find_figures(doc.text):
-            span = doc.char_span(info["start"], info["end"], label=info["kind"], alignment_mode="expand")
+        for figure in find_figures(doc.text):
+            span = doc.char_span(figure.start, figure.end, label=figure.kind, alignment_mode="expand")
             if span is None:
                 continue
-            span._.set(EXTENSION, info)
+            span._.set(EXTENSION, row_of(figure))
             spans.append(span)
         doc.spans[self.span_key] = spans
         return doc

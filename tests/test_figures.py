@@ -19,9 +19,9 @@ def test_rule_examples(text, quantity, value, value_max, unit, approx):
     figs = find_figures(text)
     assert figs, text
     f = figs[0]
-    assert (f["quantity"], f["unit"], f["approx"]) == (quantity, unit, approx)
-    assert f["value"] == pytest.approx(value, rel=1e-4)
-    assert f["value_max"] == (pytest.approx(value_max) if value_max != "" else None)
+    assert (f.quantity, f.unit, f.approx) == (quantity, unit, approx)
+    assert f.value == pytest.approx(value, rel=1e-4)
+    assert f.value_max == (pytest.approx(value_max) if value_max != "" else None)
 
 
 @pytest.mark.parametrize("text", RULES["not_figures"])
@@ -39,25 +39,25 @@ def test_not_figures(text):
 ])
 def test_kinds(text, kind):
     quantity = {"funding": "money", "land_area": "area", "facility_area": "area"}.get(kind, "count")
-    figs = [f for f in find_figures(text) if f["quantity"] == quantity]
-    assert figs[-1]["kind"] == kind, figs
+    figs = [f for f in find_figures(text) if f.quantity == quantity]
+    assert figs[-1].kind == kind, figs
 
 
 def test_adjacent_amounts_split_cleanly():
-    values = [f["value"] for f in find_figures("计划投资3541.07万元2.3亿元用于建设")]
+    values = [f.value for f in find_figures("计划投资3541.07万元2.3亿元用于建设")]
     assert values == [35410700, 230000000]
 
 
 def test_qualifier_shared_by_a_coordinated_list():
     figs = find_figures("每名网格员联系约300户、900人")
-    assert [(f["value"], f["approx"]) for f in figs] == [(300, "approx"), (900, "approx")]
+    assert [(f.value, f.approx) for f in figs] == [(300, "approx"), (900, "approx")]
 
 
 def test_before_after_roles_and_year():
     doc_text = "2021年,社区活动用房由原来的90平方米扩建到260平方米以上。"
     figs = find_figures(doc_text)
-    assert [f["role"] for f in figs] == ["before", "after"]
-    assert all(f["year"] == "2021" for f in figs)
+    assert [f.role for f in figs] == ["before", "after"]
+    assert all(f.year == "2021" for f in figs)
 
 
 def _gold_pairs():
@@ -93,6 +93,6 @@ def test_figure_offsets_point_into_the_text(make_docx):
 def test_table_cells_take_their_unit_from_the_header():
     text = "项目 | 数量（个） | 面积（平方米）\n党员活动室 | 1 | 120\n合计 | 3 | 400\n资金来源 | 金额（万元） | 占比（%）\n区财政 | 180 | 60\n"
     figs = find_figures(text)
-    got = [(f["quantity"], f["value"], f["unit"], f["counted"]) for f in figs]
+    got = [(f.quantity, f.value, f.unit, f.counted) for f in figs]
     assert got == [("count", 1, "个", "党员活动室"), ("area", 120, "m2", None), ("count", 3, "个", "合计"),
                    ("area", 400, "m2", None), ("money", 1800000, "CNY", None), ("percent", 60, "%", None)]

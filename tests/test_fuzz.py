@@ -40,8 +40,8 @@ def test_normalise_and_figures_never_raise(text):
     for s in norm.sentences:
         assert norm.text[s.start:s.end] == s.text
     for f in find_figures(norm.text):
-        assert f["quantity"] in {"money", "area", "count", "percent"}
-        assert norm.text[f["start"]:f["end"]] == f["text"]
+        assert f.quantity in {"money", "area", "count", "percent"}
+        assert norm.text[f.start:f.end] == f.text
 
 
 @settings(max_examples=300, deadline=None)

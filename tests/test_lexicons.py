@@ -27,11 +27,11 @@ def test_every_rule_family_has_its_ids():
 
 def test_figures_carry_the_ids_of_the_table():
     ids = rules().ids
-    got = {f["text"]: f["rule"] for f in find_figures("每户补助1万元-5万元，建成20-30平方米的用房，占三成，共52个社区。")}
+    got = {f.text: f.rule for f in find_figures("每户补助1万元-5万元，建成20-30平方米的用房，占三成，共52个社区。")}
     assert got == {"1万元-5万元": ids["money"].range, "20-30平方米": ids["area"].range,
                    "三成": ids["percent.cheng"].single, "52个社区": ids["count"].single}
     cells = find_figures("项目 | 数量（个）\n活动室 | 3\n")
-    assert [f["rule"] for f in cells] == [ids["table.cell"].single]
+    assert [f.rule for f in cells] == [ids["table.cell"].single]
 
 
 NUMERALS = load_toml("numerals.toml")["examples"]
@@ -55,12 +55,12 @@ CUES = load_toml("cues.toml")
 
 @pytest.mark.parametrize("text", CUES["planned"]["examples"]["figure_target"])
 def test_planned_sentences_give_targets(text):
-    assert [f["role"] for f in find_figures(text)] == ["target"]
+    assert [f.role for f in find_figures(text)] == ["target"]
 
 
 @pytest.mark.parametrize("text", CUES["planned"]["examples"]["figure_not_target"])
 def test_other_sentences_give_no_targets(text):
-    assert [f["role"] for f in find_figures(text)] == [""]
+    assert [f.role for f in find_figures(text)] == [""]
 
 
 def test_planned_status_markers_are_those_of_the_taxonomy():
@@ -164,10 +164,10 @@ def _figure_examples():
 def test_figure_group_examples(text, column, expected, index):
     figs = find_figures(text)
     if column == "figures":
-        assert [f["text"] for f in figs] == expected
+        assert [f.text for f in figs] == expected
         return
     assert len(figs) > index, figs
-    got = figs[index][column]
+    got = getattr(figs[index], column)
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
         assert got == pytest.approx(expected, rel=1e-4)
     else:

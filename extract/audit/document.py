@@ -112,7 +112,7 @@ def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
         for i, p in enumerate(group):
             if p.quantity != "percent" or p.value_max is not None:
                 continue
-            base0 = _sentence_start(doc, p)
+            base0 = p.sentence_start
             head = p.sentence[:max(0, p.start - base0)]
             m = cues().share.search(head)
             if not m:
@@ -151,11 +151,6 @@ def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
     return out
 
 
-def _sentence_start(doc: Document, f: Figure) -> int:
-    s = doc.sentence_at(f.start)
-    return s.start if s else 0
-
-
 def sum_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
     """Parts listed after 其中 that should add to the total before it (下辖15个社区，其中城市社区9个、
     农村社区8个)."""
@@ -167,7 +162,7 @@ def sum_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             rest = group[i + 1:]
             if not rest:
                 continue
-            between = total.sentence[total.end - _sentence_start(doc, total):rest[0].start - _sentence_start(doc, total)]
+            between = total.sentence[total.end - total.sentence_start:rest[0].start - total.sentence_start]
             if not cues().parts_marker.match(between):
                 continue
             parts, running = [], 0.0
@@ -202,7 +197,7 @@ def growth_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             pct = next((f for f in group if f.quantity == "percent" and f.start > after.start), None)
             if pct is None:
                 continue
-            base = _sentence_start(doc, pct)
+            base = pct.sentence_start
             window = cues().data["growth_mismatch"]["window_chars"]
             if not cues().growth.search(pct.sentence[after.end - base:pct.start - base][-window:]):
                 continue
@@ -247,7 +242,7 @@ def _area_per_100_households(doc: Document, figures: tuple[Figure, ...], t: dict
     for a in figures:
         if a.kind != "facility_area" or a.role in ("before", "target") or not _mentions(a, t["area_cues"]):
             continue
-        if marker in a.sentence[max(0, a.start - _sentence_start(doc, a) - window):a.start - _sentence_start(doc, a)]:
+        if marker in a.sentence[max(0, a.start - a.sentence_start - window):a.start - a.sentence_start]:
             if a.value < t["value"] and a.value_max is None or (a.value_max and a.value_max < t["value"]):
                 out.append(_flag(doc, "below_threshold", cues().data["scopes"]["adopted"]["severity"],
                                  message("adopted_per_100_households", value=format_number(a.value),
@@ -290,7 +285,7 @@ def _percent_minimum(doc: Document, figures: tuple[Figure, ...], t: dict) -> lis
     out = []
     window = t["cue_window_chars"]
     for p in figures:
-        head = p.sentence[max(0, p.start - _sentence_start(doc, p) - window):p.start - _sentence_start(doc, p)]
+        head = p.sentence[max(0, p.start - p.sentence_start - window):p.start - p.sentence_start]
         if p.kind == "percentage" and p.value_max is None and p.role != "target" \
                 and any(c in head for c in t["percent_cues"]) and p.value < t["value"]:
             out.append(_flag(doc, "below_threshold", _scope(t)["severity"],
@@ -323,8 +318,7 @@ def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
     if not entity:
         return None
     ms = cues().data["measures"]
-    rel = f.sentence.find(f.text)
-    head = f.sentence[:rel] if rel >= 0 else ""
+    head = f.sentence[:max(0, f.start - f.sentence_start)]
     if f.kind == "community_count" and f.counted and cues().jurisdiction.search(head) and not f.approx:
         return entity, f"{f.counted}{ms['count_measure_suffix']}", f.year
     population = ms["population_nouns"]

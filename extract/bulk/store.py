@@ -27,7 +27,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -224,6 +224,12 @@ class PackedPassages(Mapping):
 
     def __len__(self):
         return len(self._d)
+
+
+def _with_sentence_start(doc: Document, f: Figure) -> Figure:
+    """A figure read back from the table, with the start of its sentence (not a column) restored."""
+    s = doc.sentence_at(f.start)
+    return replace(f, sentence_start=s.start) if s else f
 
 
 def rows_of(result: Result, digest: Digest | None = None) -> dict[str, list[tuple]]:
@@ -512,6 +518,7 @@ class Store:
                 where = "source=? AND cross_doc=0" if name == "flags" else "source=?"
                 kids[attr] = tuple(rec(*record_row(rec, r)) for r in self.db.execute(
                     f"SELECT {','.join(sql_columns(rec))} FROM {name} WHERE {where} ORDER BY id", (doc.source,)))
+            kids["figures"] = tuple(_with_sentence_start(doc, f) for f in kids["figures"])
             yield Result(document=doc, **kids)
 
     def index_rows(self) -> list[dict]:

@@ -1,7 +1,7 @@
 """Figures: every claimed number with its meaning, canonical value and provenance.
 
     >>> from extract.figures import find_figures
-    >>> [f["text"] for f in find_figures("全区52个社区，投入经费1200多万元。")]
+    >>> [f.text for f in find_figures("全区52个社区，投入经费1200多万元。")]
     ['52个社区', '1200多万元']
 
 `extract_figures(document)` gives Figure records for a Document; `find_figures(text)` works on a
@@ -103,8 +103,8 @@ def _described(text: str, sentence_at):
         yield s, d, sentence
 
 
-def find_figures(text: str) -> list[dict]:
-    """Figures of a plain string, as dicts with the figures.csv columns plus `start`/`end`."""
+def find_figures(text: str) -> list[Figure]:
+    """Figures of a plain string (no file: `source` and `doc_id` are empty, every page is 1)."""
     from ..normalise import split_sentences
 
     sentences = split_sentences(text, [(0, 1)])
@@ -113,11 +113,16 @@ def find_figures(text: str) -> list[dict]:
     def sentence_at(offset: int):
         return sentences[max(0, bisect.bisect_right(starts, offset) - 1)] if sentences else None
 
-    return [{**d, "start": s.start, "end": s.start + len(d["text"])} for s, d, _ in _described(text, sentence_at)]
+    return _figures(text, sentence_at, source="", doc_id="")
 
 
 def extract_figures(document: Document) -> list[Figure]:
     """Figure records for a normalised document, each pointing at its sentence and page."""
-    return [Figure(source=document.source, doc_id=document.doc_id, page=sentence.page if sentence else 1,
-                   start=s.start, end=s.start + len(d["text"]), sentence=sentence.text if sentence else "", **d)
-            for s, d, sentence in _described(document.text, document.sentence_at)]
+    return _figures(document.text, document.sentence_at, document.source, document.doc_id)
+
+
+def _figures(text: str, sentence_at, source: str, doc_id: str) -> list[Figure]:
+    return [Figure(source=source, doc_id=doc_id, page=sentence.page if sentence else 1, start=s.start,
+                   end=s.start + len(d["text"]), sentence=sentence.text if sentence else "",
+                   sentence_start=sentence.start if sentence else 0, **d)
+            for s, d, sentence in _described(text, sentence_at)]

@@ -83,7 +83,7 @@ def candidates(text: str) -> list[Span]:
         for m in matches:
             try:
                 span = _to_span(family, m, r)
-            except (NotANumber, ValueError, KeyError, ZeroDivisionError):
+            except NotANumber:  # the rule matched characters that hold no number
                 continue
             if span is not None:
                 found.append(span)
@@ -128,7 +128,10 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
                 if len(nom) <= 1:
                     raise
                 nom, end = nom[:-1], end - 1
-        return Span(m.start(), end, "percent", round(n / parse_number(den) * 100, 6), None, "%", "",
+        d = parse_number(den)
+        if not d:
+            raise NotANumber(f"a fraction over zero ({den})")
+        return Span(m.start(), end, "percent", round(n / d * 100, 6), None, "%", "",
                     ids.single, is_chinese_numeral(den + nom))
     if family == "percent.sign":
         v, vmax = _range(m, "num", "num2")
