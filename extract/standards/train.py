@@ -24,6 +24,9 @@ from ..resources import corpus_path, model_path
 from .model import MODEL_NAME, STATUSES, VECTORIZERS, contract, dimensions, prepare
 
 SEED = 0
+TOPIC_ON = "claims"  # see topic_rows
+# the two logistic regressions' settings (scikit-learn LogisticRegression)
+CLASSIFIERS = {"topic": {"C": 8.0, "class_weight": "balanced"}, "status": {"C": 8.0, "class_weight": "balanced"}}
 
 
 def training_files(folder: Path | None = None) -> list[Path]:
@@ -69,15 +72,24 @@ def build_pipelines():
                                                                                  ("clf", status_clf)])
 
 
-def _classifiers():
+def _classifiers(settings: dict | None = None):
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
 
-    return (OneVsRestClassifier(LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000)),
-            LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000))
+    s = {**CLASSIFIERS, **(settings or {})}
+    return (OneVsRestClassifier(LogisticRegression(max_iter=3000, **s["topic"])),
+            LogisticRegression(max_iter=3000, **s["status"]))
 
 
-def fit(texts, labels, statuses) -> dict:
+def topic_rows(statuses, topic_on: str = TOPIC_ON) -> np.ndarray:
+    """The rows the topic model learns from: every sentence ('all'), or only those that claim
+    something ('claims': achieved or planned), so that it answers which dimensions a claim is
+    about and the status model alone says whether a sentence claims anything."""
+    s = np.asarray(statuses)
+    return np.flatnonzero(s != "none") if topic_on == "claims" else np.arange(len(s))
+
+
+def fit(texts, labels, statuses, topic_on: str = TOPIC_ON, settings: dict | None = None) -> dict:
     """The fitted model: one shared feature extractor and the topic and status classifiers."""
     from sklearn.preprocessing import MultiLabelBinarizer
 
@@ -88,8 +100,9 @@ def fit(texts, labels, statuses) -> dict:
         if hasattr(vec, "stop_words_"):
             del vec.stop_words_  # the terms min_df dropped: only for inspection, and large
     X = features.transform(X_text)
-    topic, status = _classifiers()
-    topic.fit(X, Y)
+    topic, status = _classifiers(settings)
+    rows = topic_rows(statuses, topic_on)
+    topic.fit(X[rows], Y[rows])
     status.fit(X, statuses)
     return {"features": features, "topic": topic, "status": status}
 
