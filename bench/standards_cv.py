@@ -259,6 +259,7 @@ def main() -> None:
     if a.card:
         path = ROOT / "models" / f"{MODEL_NAME}.json"
         meta = json.loads(path.read_text(encoding="utf-8"))
+        kept = {k: v for k, v in meta.get("decision", {}).items() if k in ("alternatives_measured", "caveat")}
         meta["decision"] = {
             "how": "parameters of taxonomy.toml [decision] searched over the grid below; each of the 35 documents "
                    "(5 seeds with the dev gold, 30 public real excerpts) scored with the parameters best on the "
@@ -270,7 +271,7 @@ def main() -> None:
             "chosen_in_folds": {json.dumps(combos[ci], sort_keys=True): n for ci, n in Counter(chosen).most_common()},
             "cross_validated_by_document": cv, "shipped_parameters_on_the_same_documents": fitted,
             "blind_sets_shipped_parameters": blind, "reliability_of_held_out_scores": reliability,
-            "calibration": table,
+            "calibration": table, **kept,
         }
         path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"\nwrote {path}")
