@@ -34,7 +34,6 @@ from .honours import honours_of
 from .tagger import Tagger, tagger
 
 ACHIEVED, PLANNED, NONE = 0, 1, 2
-_CLAUSE = re.compile(r"[，,；;：:。！？!?]")
 _EPS = 1e-9
 
 
@@ -73,6 +72,9 @@ def _rules() -> dict:
         "sec": {k: _alternation(sec[k]) for k in ("problems", "plans", "achievements")},
         "plan_title": _alternation(g["plan_title"]),
         "report_title": _alternation(g["report_title"]),
+        "title_end": re.compile(g["title_end"]),
+        "clause": re.compile(t["punctuation"]["clause"]),
+        "goes_on": t["punctuation"]["goes_on"],
     }
 
 
@@ -100,7 +102,7 @@ class Evidence:
 def genre_of(document: Document) -> str:
     """'plan' for 意见/方案/规划 (requirements), else 'report', from the head of the title."""
     r = _rules()
-    title = re.split(r"[，。；,;!！?？]", document.title, maxsplit=1)[0][:40]
+    title = r["title_end"].split(document.title, maxsplit=1)[0][:40]
     return "plan" if r["plan_title"].search(title) and not r["report_title"].search(title) else "report"
 
 
@@ -109,7 +111,7 @@ def status_cues(text: str) -> tuple[int, int]:
     (要利用已经建成的设施 is planned: 要 comes first; 计划改造40个，截至6月底已开工21个 has both)."""
     r = _rules()
     a = pl = 0
-    for clause in _CLAUSE.split(text):
+    for clause in r["clause"].split(text):
         ma, mp = r["achieved"].search(clause), r["planned"].search(clause)
         if ma and (not mp or ma.start() < mp.start()):
             a = 1
@@ -123,7 +125,7 @@ def _line_alone(text: str, s: Sentence) -> bool:
     portal's name)."""
     before = text[s.start - 1] if s.start > 0 else "\n"
     after = text[s.end] if s.end < len(text) else "\n"
-    return before == "\n" and after == "\n" and not _CLAUSE.search(s.text)
+    return before == "\n" and after == "\n" and not _rules()["clause"].search(s.text)
 
 
 def evidence(document: Document, model: Tagger | None = None) -> Evidence:
@@ -158,7 +160,7 @@ def evidence(document: Document, model: Tagger | None = None) -> Evidence:
         if checklist or r["checklist"].search(t) or r["checklist_item"].search(t):
             body[i] = False
         scope[i] = lead
-        if t[-1] in "；;：:":  # the statement goes on in the next sentence
+        if t[-1] in r["goes_on"]:  # the statement goes on in the next sentence
             checklist = checklist or bool(r["checklist"].search(t))
             new = np.array([bool(r["lead_achieved"].search(t)), bool(r["lead_planned"].search(t))], np.int8)
             lead = new if new.any() else lead
