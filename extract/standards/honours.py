@@ -16,7 +16,8 @@ def _alt(words, longest_first: bool = False) -> str:
 
 @functools.cache
 def _honour_rules():
-    """(honour pattern, holder pattern, title-suffix pattern, levels) from corpora/standards/honours.toml."""
+    """(honour pattern, holder pattern, title-suffix pattern, levels, year pattern) from
+    corpora/standards/honours.toml."""
     d = load_toml("standards/honours.toml")
     (t0, t1), (q0, q1), (h0, h1) = d["title_chars"], d["quoted_title_chars"], d["holder_chars"]
     title_end = "|".join(re.escape(w[:-1]) + rf"[^，。；,;]{{0,{d['open_end_chars']}}}" if w.endswith("…") else re.escape(w)
@@ -27,15 +28,12 @@ def _honour_rules():
                         rf"(?:[^，。；]{{0,{d['holder_gap_chars']}}})$")
     suffix = re.compile(rf"(?:{_alt(d['title_suffixes'])})$")
     levels = [(re.compile(p), lvl) for lvl, ps in d["levels"].items() for p in ps]
-    return pattern, holder, suffix, levels
-
-
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
+    return pattern, holder, suffix, levels, re.compile(d["year"])
 
 
 def honours_of(document: Document) -> list[Honour]:
     """Honours the report claims (荣获“全省和谐社区建设示范城区”称号, 被评为省级文明社区)."""
-    pattern, holder_pattern, suffix, levels = _honour_rules()
+    pattern, holder_pattern, suffix, levels, year = _honour_rules()
     out = []
     for s in document.sentences:
         for m in pattern.finditer(s.text):
@@ -48,7 +46,7 @@ def honours_of(document: Document) -> list[Honour]:
             hm = holder_pattern.search(clause) or holder_pattern.search(head)
             holder = hm.group(1).lstrip("、") if hm else ""
             level = next((lvl for rx, lvl in levels if rx.search(title)), "")
-            years = _YEAR.findall(head)
+            years = year.findall(head)
             out.append(Honour(source=document.source, doc_id=document.doc_id, holder=holder, title=title,
                               level=level, year=years[-1] if years else "", sentence=s.text,
                               start=s.start + m.start(), end=s.start + m.end()))
