@@ -63,13 +63,6 @@ def test_other_sentences_give_no_targets(text):
     assert [f.role for f in find_figures(text)] == [""]
 
 
-def test_planned_status_markers_are_those_of_the_taxonomy():
-    """classify.py still reads [markers] planned of taxonomy.toml: the shared list must say the same."""
-    p = CUES["planned"]
-    taxonomy = load_toml("standards/taxonomy.toml")["markers"]["planned"]
-    assert sorted(taxonomy.split("|")) == sorted(p["words"] + p["status_words"] + p["status_patterns"])
-
-
 @pytest.mark.parametrize("head,year", CUES["year"]["examples"]["figure"])
 def test_year_examples(head, year):
     assert year_of(head + "5个社区", len(head)) == year
@@ -105,16 +98,16 @@ def test_other_lines_are_joined(line):
     assert line not in join_wrapped_lines(wrapped)
 
 
-def test_section_heading_is_the_pattern_of_the_taxonomy():
-    """classify.py still reads [sections] heading of taxonomy.toml: the shared pattern must be the same."""
-    taxonomy = load_toml("standards/taxonomy.toml")["sections"]["heading"]
-    assert fill(HEADINGS["section"], HEADINGS) == taxonomy
-
-
 @pytest.mark.parametrize("line,heading", [(l, True) for l in HEADINGS["examples"]["section"]]
                          + [(l, False) for l in HEADINGS["examples"]["not_section"]])
 def test_section_heading_examples(line, heading):
     assert bool(re.match(fill(HEADINGS["section"], HEADINGS), line)) is heading
+
+
+@pytest.mark.parametrize("line,heading", [(l, True) for l in HEADINGS["examples"]["numbered_line"]]
+                         + [(l, False) for l in HEADINGS["examples"]["not_numbered_line"]])
+def test_numbered_line_examples(line, heading):
+    assert bool(re.match(fill(HEADINGS["numbered_line"], HEADINGS), line)) is heading
 
 
 # --- corpora/segment.toml, corpora/txt.toml -----------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from extract.normalise import split_sentences
 from extract.records import Document
-from extract.resources import load_toml
+from extract.resources import fill, load_toml
 from extract.standards.honours import honours_of
 
 EXAMPLES = load_toml("standards/honours.toml")["examples"]
@@ -40,7 +40,7 @@ from extract.standards.train import training_files  # noqa: E402
 
 ROWS = [(f.name, n, json.loads(line)) for f in training_files()
         for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if line.strip()]
-HEADING = re.compile(load_toml("standards/taxonomy.toml")["not_body"]["heading"])
+HEADING = re.compile(fill(load_toml("cues.toml")["headings"]["numbered_line"], load_toml("cues.toml")["headings"]))
 MAX_HEADING = load_toml("standards/taxonomy.toml")["decision"]["max_heading_chars"]
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..records import Claim, Document, Sentence
-from ..resources import load_toml
+from ..resources import fill, load_toml
 from .honours import honours_of
 from .tagger import Tagger, tagger
 
@@ -57,8 +57,9 @@ def _rules() -> dict:
     """The compiled rules of taxonomy.toml."""
     t = _taxonomy()
     nb, cues, sec, g = t["not_body"], t["status_cues"], t["sections"], t["genre"]
+    headings = load_toml("cues.toml")["headings"]
     return {
-        "heading": re.compile(nb["heading"]),
+        "heading": re.compile(fill(headings["numbered_line"], headings)),
         "furniture": _alternation(nb["furniture"]),
         "checklist": _alternation(nb["checklist"]),
         "checklist_item": _alternation(nb["checklist_item"]),
@@ -68,7 +69,7 @@ def _rules() -> dict:
         "planned": _alternation(cues["planned"]),
         "lead_planned": _alternation(cues["lead_planned"]),
         "lead_achieved": _alternation(cues["lead_achieved"]),
-        "sec_heading": re.compile(sec["heading"]),
+        "sec_heading": re.compile(fill(headings["section"], headings)),
         "sec": {k: _alternation(sec[k]) for k in ("problems", "plans", "achievements")},
         "plan_title": _alternation(g["plan_title"]),
         "report_title": _alternation(g["report_title"]),
