@@ -224,6 +224,7 @@ def _lex():
         "duration_classifiers": set(f["duration_classifiers"]),
         "rate": re.compile(rf"(?:{alternation(f['rate_words'])})[^，。；,;]*$"),
         "article_numerals": tuple(f["article_numerals"]),
+        "vague_after_one": frozenset(f["vague_after_one"]),
         "discourse_classifiers": tuple(f["discourse_classifiers"]),
         "one_cues": re.compile(rf"(?:{'|'.join([alternation(f['one_cues'])] + f['one_cue_patterns'])})[^，。；,;]{{0,2}}$"),
         "numeral_start": f["numeral_start"],
@@ -325,6 +326,8 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
         if s.classifier in lex.weak and re.match(r"[\u4e00-\u9fff]", first) \
                 and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
             return False
+        if numeral in lex.article_numerals and s.classifier in lex.vague_after_one:
+            return False  # 一批 (a batch of …) names no number
         if numeral in lex.article_numerals and (s.classifier in lex.discourse_classifiers
                                                    or not _one_is_quantity(text, s.start, s.end)):
             return False  # 一支重要力量, 一批: an article; 一方面…另一方面: a discourse marker
