@@ -30,6 +30,15 @@ def _kind_lex():
         "people_classifiers": tuple(k["people_classifiers"]),
         "people_units": tuple(d["count"]["people_units"]),
         "household_units": tuple(d["count"]["household_units"]),
+        "business": tuple(sorted(k["business_nouns"], key=len, reverse=True)),
+        "community_roles": tuple(k["community_role_suffixes"]),
+        "facility_endings": tuple(k["facility_endings"]),
+        "partitive": re.compile(rf"(?:{alternation(sorted(k['community_heads'], key=len, reverse=True))})"
+                                rf"(?:{alternation(k['partitive_words'])})(?:{alternation(k['partitive_fillers'])})?$"),
+        "name_list": re.compile(rf"(?:[\u4e00-\u9fff]{{1,8}}(?:{alternation(d['qualifiers']['list_joiners'])}))+"
+                                r"[\u4e00-\u9fff]{1,8}$"),
+        "list_joiner": re.compile(alternation(d["qualifiers"]["list_joiners"])),
+        "facility_word_tags": frozenset(k["facility_word_tags"]),
     })
 
 
@@ -152,7 +161,7 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
                 return noun
     noun = _noun_phrase_after(item)
     if noun:
-        return noun
+        return noun if _counts_communities_before(text, s.start) else _facility_of_community(item, noun)
     if item.startswith(lex.copulas):
         copula = next(c for c in lex.copulas if item.startswith(c))
         noun = _noun_phrase_after(item[len(copula):])
@@ -167,11 +176,50 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
     return _counted_before(text, s.start)
 
 
+def _facility_of_community(item: str, noun: str) -> str:
+    """The counted noun, extended to the facility it names when it is a community word that a
+    facility noun follows (两个社区公共服务中心, 4个社区养老服务站: facilities, not communities).
+    Only the words of one noun phrase extend it (28个城中村成立了社区工作站 stays 城中村)."""
+    k = _kind_lex()
+    if not noun.endswith(k.community):
+        return noun
+    i = item.find(noun)
+    if i < 0:
+        return noun
+    rest = item[i + len(noun):i + len(noun) + _lex().windows.facility_after_community]
+    grown = ""
+    for w in segment.cut(rest):
+        if not (segment.is_nounish(w) or segment.continues_noun(w) or segment.pos(w) in k.facility_word_tags):
+            break
+        grown += w
+        if grown.endswith(k.facility_endings):
+            return noun + grown
+    return noun
+
+
+def _counts_communities_before(text: str, start: int) -> bool:
+    """True when what stands before a count says it counts communities, whatever noun follows:
+    a partitive (全区42个城市社区中已有26个社区综合服务设施…) or a list of named communities
+    (柳塘、青石两个社区党群服务中心; GUIDELINES settled case)."""
+    k = _kind_lex()
+    before = _clause_before(text, start)
+    if k.partitive.search(before):
+        return True
+    m = k.name_list.search(before)
+    return bool(m) and not any(segment.pos(n).startswith("v") for n in k.list_joiner.split(m.group(0)))
+
+
+_QUOTED_BEFORE = re.compile(r"“([^“”]{1,12})”$")
+
+
 def _counted_before(text: str, start: int) -> str:
-    """The noun right before a count (宣传橱窗42块), unless it is where something went
-    (送戏进社区260余场: the count is of performances, not of communities)."""
+    """The noun right before a count (宣传橱窗42块, a quoted name: “五星级社区”10个), unless it is
+    where something went (送戏进社区260余场: the count is of performances, not of communities)."""
     lex = _lex()
     window = text[max(0, start - lex.windows.counted_before):start]
+    quoted = _QUOTED_BEFORE.search(window)
+    if quoted:
+        return quoted.group(1)
     noun = _noun_phrase_before(window)
     went_to = lex.went_to
     if noun and (noun.startswith(went_to) or window[:window.rfind(noun)].endswith(went_to)):
@@ -185,8 +233,12 @@ def count_kind(unit: str, counted: str, classifier: str) -> str:
     if unit in lex.people_units:
         return "people_count"
     if unit in lex.household_units:
-        return "household_count"
+        # 户 of businesses (12户商户, 走访企业2.3万户) counts businesses, not households
+        return "other_count" if counted and counted.endswith(lex.business) else "household_count"
     if counted:
+        role = next((r for r in lex.community_roles if counted.endswith(r)), "")
+        if role and counted[:-len(role)].endswith(lex.community):
+            return "community_count"  # 37个完整社区试点: communities chosen as pilots
         mass = next((m for m in lex.community_mass if counted.endswith(m)), "")
         head = counted[:len(counted) - len(mass)] if mass and classifier in lex.community_mass_classifiers else counted
         if head.endswith(lex.community) and not head.endswith(lex.not_community):
