@@ -12,6 +12,7 @@ from pathlib import Path
 from . import readers
 from .errors import ExtractError
 from .normalise import normalise
+from .readers import ocr_marks
 from .records import Document, Result
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def read(path: str | Path) -> Document:
     return Document(source=source, doc_id=doc_id, format=raw.format, status=status, encoding=raw.encoding,
                     pages=raw.page_count or len(raw.pages), chars=len(norm.text), title=norm.title,
                     error="" if status == "ok" else "no text found in the file", text=norm.text,
-                    sentences=norm.sentences)
+                    sentences=norm.sentences, **raw.ocr_fields())
 
 
 def process(path: str | Path) -> Result:
@@ -63,7 +64,7 @@ def process(path: str | Path) -> Result:
     from .figures import extract_figures
 
     try:
-        figures = tuple(extract_figures(document))
+        figures = ocr_marks.mark(document, extract_figures(document))
     except Exception as e:  # keep the document row; report the stage that failed
         log.debug("figure extraction failed on %s", document.source, exc_info=True)
         return Result(document=_failed(document, f"figure extraction failed ({type(e).__name__}: {_one_line(e)})"))

@@ -9,6 +9,27 @@ from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
+class OcrLine:
+    """A line as the recogniser read it, with its confidence (0-1)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """The recognised lines of one OCR'd page (1-based page number)."""
+
+    page: int
+    lines: tuple[OcrLine, ...]
+
+    @property
+    def mean_confidence(self) -> float | None:
+        chars = sum(len(l.text) for l in self.lines)
+        return sum(l.confidence * len(l.text) for l in self.lines) / chars if chars else None
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """What a reader returns: the text of each page, before normalisation."""
 
@@ -16,6 +37,16 @@ class RawDocument:
     format: str
     encoding: str = ""
     page_count: int | None = None  # when the format knows it but gives no per-page text (DOCX)
+    ocr: tuple[OcrPage, ...] = ()  # the pages that were OCR'd, with their recognised lines
+    ocr_engine: str = ""  # engine and version, when a page was OCR'd
+    ocr_note: str = ""  # why OCR stopped early (a page or time limit), else ""
+
+    def ocr_fields(self) -> dict:
+        """The Document fields that say what was OCR'd (empty for a born-digital file)."""
+        if not self.ocr and not self.ocr_note:
+            return {}
+        return {"ocr_pages": page_ranges([p.page for p in self.ocr]), "ocr_engine": self.ocr_engine,
+                "ocr_note": self.ocr_note, "ocr": self.ocr}
 
 
 @dataclass(frozen=True)
@@ -44,6 +75,10 @@ class Document:
     error: str = ""
     text: str = ""
     sentences: tuple[Sentence, ...] = ()
+    ocr_pages: str = ""  # the pages read by OCR (`1-3,5`), "" when none
+    ocr_engine: str = ""  # the OCR engine and its version
+    ocr_note: str = ""  # why OCR stopped before the last page, else ""
+    ocr: tuple[OcrPage, ...] = ()  # the recognised lines of those pages (not a column)
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that holds character `offset` of the normalised text."""
@@ -83,6 +118,8 @@ class Figure:
     role: str = ""  # before | after | target | ""
     sentence: str = ""
     rule: str = ""
+    ocr: int = 0  # 1 when the figure was read from an OCR'd page: check it on the page image
+    ocr_confidence: float | None = None  # the recogniser's confidence (0-1) for its characters
 
 
 @dataclass(frozen=True)
@@ -141,7 +178,19 @@ class Result:
     flags: tuple[Flag, ...] = ()
 
 
+def page_ranges(numbers) -> str:
+    """Page numbers as ranges: 1,2,3,5 -> '1-3,5'."""
+    out: list[str] = []
+    for n in sorted(numbers):
+        if out and out[-1][1] == n - 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
+
+
 def columns(record_type) -> list[str]:
-    """CSV column names of a record type, in declaration order (`text`/`sentences` of Document excluded)."""
-    skip = {"text", "sentences"} if record_type is Document else set()
+    """CSV column names of a record type, in declaration order (`text`/`sentences`/`ocr` of Document
+    excluded)."""
+    skip = {"text", "sentences", "ocr"} if record_type is Document else set()
     return [f.name for f in fields(record_type) if f.name not in skip]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import LimitExceeded, UnsupportedFormat
 from ..records import RawDocument
-from . import doc, docx, html, pdf, rtf, txt
+from . import doc, docx, html, ocr, pdf, rtf, txt
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -22,18 +22,22 @@ READERS = {
     "html": html.read,
     "rtf": rtf.read,
     "txt": txt.read,
+    "png": lambda path, data: ocr.read_image(path, data, "png"),
+    "jpeg": lambda path, data: ocr.read_image(path, data, "jpeg"),
+    "tiff": lambda path, data: ocr.read_image(path, data, "tiff"),
 }
 
 _BINARY_SIGNATURES = {
-    b"\x89PNG": "png image", b"\xff\xd8\xff": "jpeg image", b"GIF8": "gif image",
+    b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif image",
     b"\x1f\x8b": "gzip archive", b"Rar!": "rar archive", b"7z\xbc\xaf": "7z archive",
-    b"\x7fELF": "executable", b"MZ": "executable", b"II*\x00": "tiff image", b"MM\x00*": "tiff image",
+    b"\x7fELF": "executable", b"MZ": "executable", b"II*\x00": "tiff", b"MM\x00*": "tiff",
 }
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(data: bytes, suffix: str = "") -> str:
-    """The format of a file from its content: pdf, docx, doc, html, rtf, txt, or a description
-    of an unsupported type (`xlsx workbook`, `png image`, `binary data`)."""
+    """The format of a file from its content: pdf, docx, doc, html, rtf, txt, png, jpeg, tiff, or
+    a description of an unsupported type (`xlsx workbook`, `gif image`, `binary data`)."""
     head = data[:4096]
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
@@ -51,7 +55,7 @@ def sniff(data: bytes, suffix: str = "") -> str:
         if "ppt/presentation.xml" in names:
             return "pptx presentation"
         return "zip archive"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(_OLE):
         return "doc" if suffix not in {".xls", ".ppt"} else f"legacy {suffix[1:]} file"
     if stripped.startswith(b"{\\rtf"):
         return "rtf"
@@ -86,5 +90,6 @@ def read(path: Path, data: bytes | None = None, fmt: str | None = None) -> RawDo
     fmt = fmt or sniff(data, path.suffix.lower())
     reader = READERS.get(fmt)
     if reader is None:
-        raise UnsupportedFormat(f"unsupported format ({fmt}); shequ reads PDF, DOCX, DOC, RTF, HTML and TXT")
+        raise UnsupportedFormat(f"unsupported format ({fmt}); shequ reads PDF, DOCX, DOC, RTF, HTML, TXT "
+                                "and, with the OCR extra, PNG, JPEG and TIFF images")
     return reader(path, data)
