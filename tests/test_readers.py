@@ -101,7 +101,7 @@ def test_doc_extension_that_is_really_html_or_docx(tmp_path, make_docx):
 
 def test_every_bundled_sample_reads_ok():
     for path in sorted(SAMPLES.iterdir()):
-        if path.suffix == ".doc" and not any(shutil.which(t) for t in ("antiword", "catdoc", "soffice")):
+        if path.suffix in (".doc", ".wps") and not any(shutil.which(t) for t in ("antiword", "catdoc", "soffice")):
             continue
         doc = extract.read(path)
         assert doc.status == "ok", (path, doc.error)
