@@ -73,6 +73,10 @@ class Store:
             cols = ", ".join(f'"{f.name}" {_sql_type(f.type)}' for f in fields(rec) if f.name in keep)
             extra = ", sentences TEXT" if rec is Document else ", cross_doc INTEGER DEFAULT 0" if rec is Flag else ""
             self.db.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols}{extra})")
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({name})")}
+            for f in fields(rec):  # a folder written before a column was added gets it
+                if f.name in keep and f.name not in have:
+                    self.db.execute(f'ALTER TABLE {name} ADD COLUMN "{f.name}" {_sql_type(f.type)}')
             self.db.execute(f"CREATE INDEX IF NOT EXISTS {name}_source ON {name}(source)")
         self.db.execute("CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
                         " doc_id TEXT, tool_version TEXT)")
