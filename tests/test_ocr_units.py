@@ -73,6 +73,7 @@ def test_letters_read_for_digits(raw, fixed):
 def test_ascii_punctuation_beside_chinese_becomes_chinese():
     assert ocr.chinese_punctuation("各位专家:下辖8个社区,3个村") == "各位专家：下辖8个社区，3个村"
     assert ocr.chinese_punctuation("8:30开放,1,200元") == "8:30开放，1,200元"
+    assert ocr.chinese_punctuation("王板桥丶黄家塘丶绿化村") == "王板桥、黄家塘、绿化村"
 
 
 def test_page_ranges():

@@ -139,8 +139,9 @@ _PUNCT_BESIDE_CJK = re.compile(rf"(?<=[{_CJK_CHAR}])\s*([,:;!?()])|([,:;!?()])\s
 
 def chinese_punctuation(text: str) -> str:
     """ASCII punctuation a recogniser emits beside Chinese characters -> the Chinese mark a report
-    prints there (`专家:` -> `专家：`, `社区,` -> `社区，`); between digits it stays (`8:30`, `1,200`)."""
-    return _PUNCT_BESIDE_CJK.sub(lambda m: _ASCII_PUNCT[m.group(1) or m.group(2)], text)
+    prints there (`专家:` -> `专家：`, `社区,` -> `社区，`); between digits it stays (`8:30`, `1,200`).
+    The radical 丶, which recognisers read for the enumeration comma, becomes 、."""
+    return _PUNCT_BESIDE_CJK.sub(lambda m: _ASCII_PUNCT[m.group(1) or m.group(2)], text).replace("丶", "、")
 
 
 _ONE = re.compile(rf"(?<=\d)[lI|](?![A-Za-z])|(?<![A-Za-z])[lI](?=\d)|(?<=[{_CJK_CHAR}])[lI](?=[{_CJK_CHAR}])")
