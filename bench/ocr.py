@@ -13,6 +13,7 @@ and its children (tesseract runs as a child), recognition only (rendering exclud
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import render_pages  # noqa: E402
 
-from extract.normalise import fold_width  # noqa: E402
+from extract.normalise import fold_width, is_traditional  # noqa: E402
 from extract.readers import ocr  # noqa: E402
 
 
@@ -57,20 +58,24 @@ def main() -> int:
     ap.add_argument("--condition", action="append", choices=render_pages.CONDITIONS)
     ap.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
     ap.add_argument("--show", type=int, default=0, help="print the N worst pages' differences")
+    ap.add_argument("--json", type=Path, help="write every page's result to this file")
     args = ap.parse_args()
     pages = render_pages.sample_pages()
     if args.pages:
         pages = pages[:args.pages]
     print(f"{len(pages)} pages, {sum(len(squash(''.join(p.lines))) for _, p in pages)} characters", flush=True)
-    print("| engine | condition | CER | pages | s/page (wall) | s/page (CPU) |")
-    print("|---|---|---|---|---|---|", flush=True)
+    traditional = {label for label, p in pages if is_traditional("".join(p.lines))}
+    print(f"Traditional-script pages (the second CER column leaves them out): {len(traditional)}")
+    print("| engine | condition | CER | CER, Simplified pages | pages | s/page (wall) | s/page (CPU) |")
+    print("|---|---|---|---|---|---|---|", flush=True)
+    records = []
     for name in args.engine or ["rapidocr", "tesseract"]:
         eng = ocr.engine(name)
         if eng is None:
             print(f"| {name} | not installed | | | | |")
             continue
         for cond in args.condition or render_pages.CONDITIONS:
-            errors = chars = 0
+            errors = chars = s_errors = s_chars = 0
             wall = cpu_s = 0.0
             worst = []
             for k, (label, page) in enumerate(pages):
@@ -82,11 +87,17 @@ def main() -> int:
                 ref, hyp = squash("".join(page.lines)), squash("".join(text.paragraphs))
                 e = edit_distance(ref, hyp)
                 errors, chars = errors + e, chars + len(ref)
+                if label not in traditional:
+                    s_errors, s_chars = s_errors + e, s_chars + len(ref)
                 worst.append((e / max(1, len(ref)), label, ref, hyp))
-            print(f"| {eng.name} {eng.version} | {cond} | {errors / chars:.2%} | {len(pages)} | "
-                  f"{wall / len(pages):.2f} | {cpu_s / len(pages):.2f} |", flush=True)
+                records.append({"engine": eng.name, "condition": cond, "page": label, "errors": e,
+                                "chars": len(ref), "hyp": hyp})
+            print(f"| {eng.name} {eng.version} | {cond} | {errors / chars:.2%} | {s_errors / max(1, s_chars):.2%} | "
+                  f"{len(pages)} | {wall / len(pages):.2f} | {cpu_s / len(pages):.2f} |", flush=True)
             for rate, label, ref, hyp in sorted(worst, reverse=True)[:args.show]:
                 print(f"  {label} {rate:.2%}\n    ref {ref[:300]}\n    hyp {hyp[:300]}")
+    if args.json:
+        args.json.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
