@@ -215,3 +215,22 @@ def test_sniffing_images():
     assert readers.sniff(b"\xff\xd8\xff\xe0" + b"\0" * 50) == "jpeg"
     assert readers.sniff(b"II*\x00" + b"\0" * 50) == "tiff"
     assert readers.sniff(b"GIF89a" + b"\0" * 50) == "gif image"
+
+
+def test_without_the_extra_tesseract_alone_does_not_read_scans(tmp_path, monkeypatch):
+    """Tesseract is used only when corpora/ocr.toml names it: a scan says to install the extra."""
+    from PIL import Image
+
+    def missing():
+        raise ImportError("No module named 'rapidocr_onnxruntime'")
+
+    monkeypatch.setitem(ocr.ENGINES, "rapidocr", missing)
+    monkeypatch.setitem(ocr.ENGINES, "tesseract", lambda: object())  # as if installed
+    ocr.engine.cache_clear()
+    try:
+        p = tmp_path / "page.png"
+        Image.new("RGB", (200, 100), "white").save(p)
+        doc = extract.read(p)
+        assert doc.status == "no_text_layer" and "shequ[ocr]" in doc.error
+    finally:
+        ocr.engine.cache_clear()
