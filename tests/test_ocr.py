@@ -135,6 +135,7 @@ def test_pixel_limit_refuses_a_huge_image_without_decoding(tmp_path, monkeypatch
     assert doc.status == "error" and "Mpx limit" in doc.error
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
 @pytest.mark.parametrize("name, head", [("broken.png", b"\x89PNG\r\n\x1a\n"), ("broken.jpg", b"\xff\xd8\xff\xe0"),
                                         ("broken.tif", b"II*\x00")])
 def test_damaged_image_is_one_error_line(tmp_path, name, head):

@@ -16,7 +16,6 @@ from statistics import median
 
 from ..resources import load_toml
 
-_ENDS = set("。！？；!?;：:”’」』）)】")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]\D|第[一二三四五六七八九十\d]+[章节条部分篇])")
 _WINDOW = 6  # rows on each side that a row's local margins are taken from
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]")

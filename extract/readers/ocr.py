@@ -1,8 +1,9 @@
 """OCR of page images: scanned PDF pages (from pdf.py) and image files (PNG, JPEG, TIFF,
 multi-page TIFF). An optional extra: `pip install 'shequ[ocr]'` brings RapidOCR (PP-OCRv4
 detection and recognition models shipped in its wheel, ONNX Runtime on the CPU, nothing
-downloaded at run time); Debian's `tesseract-ocr` + `tesseract-ocr-chi-sim` is the second
-engine. Without either, such files get `no_text_layer` with an error naming the extra.
+downloaded at run time); Debian's `tesseract-ocr` + `tesseract-ocr-chi-sim` is a second engine,
+used when `corpora/ocr.toml` names it. Without an engine, such files get `no_text_layer` with an
+error naming the extra.
 
 Each OCR'd page keeps its recognised lines with their confidences (`OcrPage`), so each figure
 found on it can carry the confidence of the characters it was read from (`ocr_marks.py`).
