@@ -18,6 +18,7 @@ from pathlib import Path
 from . import readers
 from .errors import ExtractError, FileTimeout, ShequError, one_line
 from .normalise import normalise
+from .readers import ocr_marks
 from .records import Claim, Document, Figure, Honour, Result
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,8 @@ def _read(path: Path, progress: _Progress) -> Document:
     progress.document = Document(
         source=progress.source, doc_id=progress.doc_id, format=raw.format, status=status, encoding=raw.encoding,
         pages=raw.page_count or len(raw.pages), chars=len(norm.text), title=norm.title,
-        error="" if status == "ok" else "no text found in the file", text=norm.text, sentences=norm.sentences)
+        error="" if status == "ok" else "no text found in the file", text=norm.text, sentences=norm.sentences,
+        **raw.ocr_fields())
     return progress.document
 
 
@@ -114,7 +116,7 @@ def _mine(path: Path, progress: _Progress) -> Result:
     from .standards import classify_document
 
     try:
-        progress.figures = tuple(extract_figures(document))
+        progress.figures = tuple(ocr_marks.mark(document, extract_figures(document)))
     except Exception as e:
         raise _stage_error("figure extraction", e, progress) from None
     try:

@@ -16,6 +16,27 @@ NOT_A_COLUMN = {"column": False}
 
 
 @dataclass(frozen=True)
+class OcrLine:
+    """A line as the recogniser read it, with its confidence (0-1)."""
+
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """The recognised lines of one OCR'd page (1-based page number)."""
+
+    page: int
+    lines: tuple[OcrLine, ...]
+
+    @property
+    def mean_confidence(self) -> float | None:
+        chars = sum(len(l.text) for l in self.lines)
+        return sum(l.confidence * len(l.text) for l in self.lines) / chars if chars else None
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """What a reader returns: the text of each page, before normalisation."""
 
@@ -23,6 +44,16 @@ class RawDocument:
     format: str
     encoding: str = ""
     page_count: int | None = None  # when the format knows it but gives no per-page text (DOCX)
+    ocr: tuple[OcrPage, ...] = ()  # the pages that were OCR'd, with their recognised lines
+    ocr_engine: str = ""  # engine and version, when a page was OCR'd
+    ocr_note: str = ""  # why OCR stopped early (a page or time limit), else ""
+
+    def ocr_fields(self) -> dict:
+        """The Document fields that say what was OCR'd (empty for a born-digital file)."""
+        if not self.ocr and not self.ocr_note:
+            return {}
+        return {"ocr_pages": page_ranges([p.page for p in self.ocr]), "ocr_engine": self.ocr_engine,
+                "ocr_note": self.ocr_note, "ocr": self.ocr}
 
 
 @dataclass(frozen=True)
@@ -51,6 +82,10 @@ class Document:
     error: str = ""
     text: str = field(default="", metadata=NOT_A_COLUMN)
     sentences: tuple[Sentence, ...] = field(default=(), metadata=NOT_A_COLUMN)
+    ocr_pages: str = ""  # the pages read by OCR (`1-3,5`), "" when none
+    ocr_engine: str = ""  # the OCR engine and its version
+    ocr_note: str = ""  # why OCR stopped before the last page, else ""
+    ocr: tuple[OcrPage, ...] = field(default=(), metadata=NOT_A_COLUMN)  # the recognised lines of those pages
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that holds character `offset` of the normalised text."""
@@ -90,6 +125,8 @@ class Figure:
     role: str = ""  # before | after | target | ""
     sentence: str = ""
     rule: str = ""
+    ocr: int = 0  # 1 when the figure was read from an OCR'd page: check it on the page image
+    ocr_confidence: float | None = None  # the recogniser's confidence (0-1) for its characters
     # where the figure's sentence starts in the text (offsets inside the sentence are start -
     # sentence_start); not a column: rebuilt from the document's sentences when read back
     sentence_start: int = field(default=0, compare=False, metadata=NOT_A_COLUMN)
@@ -149,6 +186,17 @@ class Result:
     claims: tuple[Claim, ...] = ()
     honours: tuple[Honour, ...] = ()
     flags: tuple[Flag, ...] = ()
+
+
+def page_ranges(numbers) -> str:
+    """Page numbers as ranges: 1,2,3,5 -> '1-3,5'."""
+    out: list[str] = []
+    for n in sorted(numbers):
+        if out and out[-1][1] == n - 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
 
 
 def columns(record_type) -> list[str]:

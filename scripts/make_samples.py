@@ -5,8 +5,8 @@
 
 Each source text becomes one file in corpora/samples/ in the format listed in FORMATS, so the
 bundled samples cover PDF (text layer, CID font), DOCX with a table, legacy DOC, GBK TXT, UTF-8
-TXT, RTF, HTML with site furniture and Traditional Chinese with pinyin glosses. The .doc needs
-LibreOffice (`apt-get install libreoffice-writer-nogui`); without it that file is skipped.
+TXT, RTF, HTML with site furniture, Traditional Chinese with pinyin glosses, OFD and WPS. The .doc
+and .wps need LibreOffice (`apt-get install libreoffice-writer-nogui`); without it they are skipped.
 The functions here are also used by the tests to build fixtures.
 """
 from __future__ import annotations
@@ -31,6 +31,8 @@ FORMATS = {
     "07_shequ_jianjie": "rtf",
     "08_pingan_shequ": "html",        # gb2312-declared page with navigation and footer
     "09_laonian_fuwu": "utf16.txt",
+    "10_wangge_zhili": "ofd",         # OFD (GB/T 33190), one text object per character, a page template
+    "11_zhiyuan_fuwu": "wps",         # WPS Office .wps (Word 97 inside) through LibreOffice
 }
 
 
@@ -134,6 +136,90 @@ def write_doc(path: Path, lines: list[str]) -> bool:
     return True
 
 
+OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def write_ofd(path: Path, lines: list[str], per_char: bool = True, chars_per_line: int = 36,
+              lines_per_page: int = 36, header: str = "", shuffle: bool = True) -> None:
+    """A minimal valid OFD package (GB/T 33190): OFD.xml -> Doc_0/Document.xml -> one Content.xml
+    per page, A4 in millimetres, paragraphs indented by two characters. `per_char` writes each
+    character as its own TextObject (as many converters do), in shuffled order when `shuffle`;
+    else one TextObject per line with a DeltaX list in `g N d` form. `header` goes on every page
+    through a page template."""
+    import random
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    size, left, top, leading = 4.2, 22.0, 30.0, 6.6
+    rows: list[tuple[str, bool]] = []
+    for line in (l.strip() for l in lines):
+        first = True
+        while line:
+            n = chars_per_line - (2 if first else 0)
+            rows.append((line[:n], first))
+            line, first = line[n:], False
+    pages = [rows[i:i + lines_per_page] for i in range(0, len(rows), lines_per_page)] or [[]]
+    rng = random.Random(0)
+    ids = iter(range(1, 10**9))
+
+    def text_object(text: str, x: float, y: float) -> str:
+        w = size * len(text)
+        return (f'<ofd:TextObject ID="{next(ids)}" Boundary="{x:.2f} {y - size:.2f} {w:.2f} {size * 1.4:.2f}" '
+                f'Font="2" Size="{size}"><ofd:FillColor Value="0 0 0"/>'
+                f'<ofd:TextCode X="0" Y="{size:.2f}"'
+                + (f' DeltaX="g {len(text) - 1} {size}"' if len(text) > 1 else "")
+                + f">{escape(text)}</ofd:TextCode></ofd:TextObject>")
+
+    def content(objects: list[str]) -> str:
+        return (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{OFD_NS}">'
+                + ('<ofd:Template TemplateID="100" ZOrder="Background"/>' if header else "")
+                + f'<ofd:Content><ofd:Layer ID="{next(ids)}">' + "".join(objects)
+                + "</ofd:Layer></ofd:Content></ofd:Page>")
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{OFD_NS}" '
+                   'Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>shequ-sample</ofd:DocID>'
+                   f'<ofd:Title>{escape(lines[0] if lines else "")}</ofd:Title><ofd:Creator>shequ</ofd:Creator>'
+                   '</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        page_refs = "".join(f'<ofd:Page ID="{k + 1}" BaseLoc="Pages/Page_{k}/Content.xml"/>' for k in range(len(pages)))
+        z.writestr("Doc_0/Document.xml",
+                   f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData>'
+                   '<ofd:MaxUnitID>1000000</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297'
+                   '</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>'
+                   + ('<ofd:TemplatePage ID="100" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if header else "")
+                   + f"</ofd:CommonData><ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>")
+        z.writestr("Doc_0/PublicRes.xml",
+                   f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res">'
+                   '<ofd:Fonts><ofd:Font ID="2" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>')
+        if header:
+            tpl = [text_object(header, (210 - size * len(header)) / 2, 18.0)]
+            z.writestr("Doc_0/Tpls/Tpl_0/Content.xml", content(tpl).replace(
+                '<ofd:Template TemplateID="100" ZOrder="Background"/>', ""))
+        for k, page in enumerate(pages):
+            objects = []
+            for r, (row, indented) in enumerate(page):
+                y = top + r * leading + size
+                x = left + (2 * size if indented else 0)
+                if per_char:
+                    objects += [text_object(ch, x + i * size, y) for i, ch in enumerate(row)]
+                else:
+                    objects.append(text_object(row, x, y))
+            if shuffle:
+                rng.shuffle(objects)
+            z.writestr(f"Doc_0/Pages/Page_{k}/Content.xml", content(objects))
+
+
+def write_wps(path: Path, lines: list[str]) -> bool:
+    """A WPS Office .wps: Word 97 binary inside, as WPS Office writes it (via LibreOffice; False
+    when LibreOffice is missing)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        doc = Path(tmp) / (path.stem + ".doc")
+        if not write_doc(doc, lines):
+            return False
+        shutil.copyfile(doc, path)
+    return True
+
+
 def render(stem: str, fmt: str, text: str, out_dir: Path) -> Path | None:
     """Write one source text in one format; returns the path (None when the tool is missing)."""
     lines = text.splitlines()
@@ -156,6 +242,11 @@ def render(stem: str, fmt: str, text: str, out_dir: Path) -> Path | None:
     elif fmt == "doc":
         if not write_doc(path, lines):
             return None
+    elif fmt == "ofd":
+        write_ofd(path, lines, lines_per_page=22)
+    elif fmt == "wps":
+        if not write_wps(path, lines):
+            return None
     else:
         raise ValueError(fmt)
     return path
@@ -166,7 +257,7 @@ def main() -> int:
     for stem, fmt in FORMATS.items():
         text = (SRC / f"{stem}.txt").read_text(encoding="utf-8")
         path = render(stem, fmt, text, OUT)
-        print(f"{stem}: {path.relative_to(ROOT) if path else 'skipped (install LibreOffice for .doc)'}")
+        print(f"{stem}: {path.relative_to(ROOT) if path else 'skipped (install LibreOffice for .doc/.wps)'}")
     return 0
 
 

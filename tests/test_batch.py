@@ -184,7 +184,7 @@ def test_folder_of_bad_files_next_to_good_ones(tmp_path):
         with z.open("word/document.xml", "w", force_zip64=True) as f:
             for _ in range(110):
                 f.write(b"\0" * (1 << 20))
-    (folder / "image.doc").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(100))
+    (folder / "image.doc").write_bytes(b"GIF89a" + os.urandom(100))  # PNG, JPEG and TIFF go to OCR
     locked = folder / "locked.txt"
     locked.write_text("全区52个社区。", encoding="utf-8")
     locked.chmod(0)

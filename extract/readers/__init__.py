@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import LimitExceeded, UnsupportedFormat
 from ..records import RawDocument
-from . import doc, docx, html, pdf, rtf, txt
+from . import doc, docx, html, ocr, ofd, pdf, rtf, txt, wps
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -22,18 +22,26 @@ READERS = {
     "html": html.read,
     "rtf": rtf.read,
     "txt": txt.read,
+    "ofd": ofd.read,
+    "wps": wps.read,
+    "png": lambda path, data: ocr.read_image(path, data, "png"),
+    "jpeg": lambda path, data: ocr.read_image(path, data, "jpeg"),
+    "tiff": lambda path, data: ocr.read_image(path, data, "tiff"),
 }
 
 _BINARY_SIGNATURES = {
-    b"\x89PNG": "png image", b"\xff\xd8\xff": "jpeg image", b"GIF8": "gif image",
+    b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif image",
     b"\x1f\x8b": "gzip archive", b"Rar!": "rar archive", b"7z\xbc\xaf": "7z archive",
-    b"\x7fELF": "executable", b"MZ": "executable", b"II*\x00": "tiff image", b"MM\x00*": "tiff image",
+    b"\x7fELF": "executable", b"MZ": "executable", b"II*\x00": "tiff", b"MM\x00*": "tiff",
 }
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(data: bytes, suffix: str = "") -> str:
-    """The format of a file from its content: pdf, docx, doc, html, rtf, txt, or a description
-    of an unsupported type (`xlsx workbook`, `png image`, `binary data`)."""
+    """The format of a file from its content: pdf, docx, doc, wps, ofd, html, rtf, txt, png, jpeg,
+    tiff, or a description of an unsupported type (`xlsx workbook`, `gif image`, `binary data`).
+    A `.wps` file is what its content is (DOCX and RTF inside are read as such); a Word 97 or
+    WPS binary one is `wps`."""
     head = data[:4096]
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
@@ -43,6 +51,8 @@ def sniff(data: bytes, suffix: str = "") -> str:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except zipfile.BadZipFile:
             return "docx" if suffix == ".docx" else "zip archive"
+        if "OFD.xml" in names:
+            return "ofd"
         if "word/document.xml" in names or ("_rels/.rels" in names and any(
                 n.startswith("word/") and n.endswith(".xml") for n in names)):
             return "docx"
@@ -51,7 +61,9 @@ def sniff(data: bytes, suffix: str = "") -> str:
         if "ppt/presentation.xml" in names:
             return "pptx presentation"
         return "zip archive"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(_OLE):
+        if suffix == ".wps":
+            return "wps"
         return "doc" if suffix not in {".xls", ".ppt"} else f"legacy {suffix[1:]} file"
     if stripped.startswith(b"{\\rtf"):
         return "rtf"
@@ -66,6 +78,8 @@ def sniff(data: bytes, suffix: str = "") -> str:
         if suffix in {".html", ".htm"} and b"<" in head:
             return "html"
         return "txt"
+    if suffix == ".wps":
+        return "wps"  # an older WPS format: LibreOffice, if installed, may read it
     return "binary data"
 
 
@@ -86,5 +100,6 @@ def read(path: Path, data: bytes | None = None, fmt: str | None = None) -> RawDo
     fmt = fmt or sniff(data, path.suffix.lower())
     reader = READERS.get(fmt)
     if reader is None:
-        raise UnsupportedFormat(f"unsupported format ({fmt}); shequ reads PDF, DOCX, DOC, RTF, HTML and TXT")
+        raise UnsupportedFormat(f"unsupported format ({fmt}); shequ reads PDF, OFD, DOCX, DOC, WPS, RTF, HTML, TXT "
+                                "and, with the OCR extra, PNG, JPEG and TIFF images")
     return reader(path, data)

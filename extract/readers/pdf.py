@@ -2,7 +2,10 @@
 against 3.2 s for pdfplumber, with identical characters); pdfplumber reads files pdfium rejects.
 
 A page whose text is `(cid:NN)` runs, private-use glyphs or nothing at all has no usable text
-layer: the document then gets the status `no_text_layer` rather than garbage."""
+layer, nor has a page that holds an image and almost no text (a scan with a stamped page number).
+With the OCR extra those pages are rendered and OCR'd (`ocr.py`, bounded by `corpora/ocr.toml`);
+without it a document with no usable page gets the status `no_text_layer` rather than garbage,
+and one with some gets an `ocr_note` naming the pages left unread."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +13,8 @@ import re
 from pathlib import Path
 
 from ..errors import NoTextLayer, UnreadableDocument
-from ..records import RawDocument
+from ..records import OcrPage, RawDocument, page_ranges
+from . import ocr
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +105,89 @@ def read(path: Path, data: bytes) -> RawDocument:
     if not pages:
         raise UnreadableDocument("the PDF has no pages")
     usable = [_garbage_ratio(p) < 0.3 for p in pages]
-    if not any(usable):
-        raise NoTextLayer(f"no usable text layer on any of {len(pages)} pages (scanned, or fonts without a "
-                          "ToUnicode map); run OCR first")
+    min_chars = int(ocr.settings()["pdf"]["min_text_chars"])
+    if any(not ok or _meaningful(p) < min_chars for p, ok in zip(pages, usable)):
+        drawn = _page_objects(data)  # (holds an image, holds anything) per page; None if unknown
+        for i, p in enumerate(pages):
+            image, anything = drawn[i] if i < len(drawn) else (False, True)
+            if usable[i] and _meaningful(p) < min_chars and image:
+                usable[i] = False  # a scan with a few characters stamped on it
+            elif not usable[i] and not p.strip() and not anything:
+                usable[i] = True  # a blank page: nothing to read, nothing to OCR
+    if not any(p.strip() for p, ok in zip(pages, usable) if ok) and all(usable):
+        raise NoTextLayer(f"no usable text layer on any of {len(pages)} pages (blank pages)")
     pages = [p if ok else "" for p, ok in zip(pages, usable)]
-    return RawDocument(pages=tuple(pages), format="pdf", encoding="", page_count=len(pages))
+    if all(usable):
+        return RawDocument(pages=tuple(pages), format="pdf", encoding="", page_count=len(pages))
+    eng = ocr.engine()
+    if eng is None:
+        if not any(usable):
+            raise NoTextLayer(f"no usable text layer on any of {len(pages)} pages (scanned, or fonts without a "
+                              f"ToUnicode map); to read it by OCR, {ocr.EXTRA_HINT}")
+        missing = [i + 1 for i, ok in enumerate(usable) if not ok]
+        which = f"page {missing[0]} has" if len(missing) == 1 else f"pages {page_ranges(missing)} have"
+        return RawDocument(pages=tuple(pages), format="pdf", encoding="", page_count=len(pages),
+                           ocr_note=f"{which} no text layer (not read); {ocr.EXTRA_HINT}")
+    return _ocr_pages(data, pages, usable, eng)
+
+
+_WORD = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+
+
+def _meaningful(text: str) -> int:
+    """Characters of a page that can carry text (CJK, letters, digits)."""
+    return len(_WORD.findall(text))
+
+
+def _page_objects(data: bytes) -> list[tuple[bool, bool]]:
+    """(holds an image, holds any object) for each page; [] when pdfium cannot open the file."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:
+        return []
+    out = []
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            kinds = {obj.type for obj in page.get_objects(max_depth=2)}
+            out.append((pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds, bool(kinds)))
+            page.close()
+    finally:
+        pdf.close()
+    return out
+
+
+def _ocr_pages(data: bytes, pages: list[str], usable: list[bool], eng) -> RawDocument:
+    """The pages without a usable text layer rendered and OCR'd, within the file's OCR limits."""
+    import pypdfium2 as pdfium
+
+    dpi = float(ocr.settings()["limits"]["dpi"])
+    run = ocr.OcrRun(eng)
+    todo = [i for i, ok in enumerate(usable) if not ok]
+    read: list[OcrPage] = []
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:
+        raise NoTextLayer("no usable text layer, and pdfium cannot render the pages for OCR (damaged PDF)") from None
+    try:
+        for i in todo:
+            if not run.allowed(len(todo)):
+                break
+            page = pdf[i]
+            w, h = page.get_size()
+            ocr.check_pixels(int(w * dpi / 72), int(h * dpi / 72))
+            image = page.render(scale=dpi / 72).to_pil()
+            page.close()
+            text, lines = run.page(image)
+            pages[i] = "\n".join(text.paragraphs)
+            read.append(OcrPage(i + 1, lines))
+    finally:
+        pdf.close()
+    if not any(p.strip() for p in pages):
+        raise NoTextLayer(f"no text found by OCR ({run.engine_label}) on {len(todo)} scanned pages"
+                          + (f"; {run.note}" if run.note else ""))
+    return RawDocument(pages=tuple(pages), format="pdf", encoding="", page_count=len(pages), ocr=tuple(read),
+                       ocr_engine=run.engine_label, ocr_note=run.note)
