@@ -108,20 +108,20 @@ def _noun_phrase_before(text: str) -> str:
     return "".join(phrase)
 
 
-_TO_NEWLINE = str.maketrans({ch: "\n" for ch in _CLAUSE_END})  # every clause end as "\n" (one of them)
+_CLAUSE_END_RE = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 
 
 def _clause_after(text: str, end: int) -> str:
     """The text after `end` up to the clause's end, at most a clause window long."""
     seg = text[end:end + _lex().windows.clause]
-    cut = seg.translate(_TO_NEWLINE).find("\n")
-    return seg if cut < 0 else seg[:cut]
+    m = _CLAUSE_END_RE.search(seg)
+    return seg[:m.start()] if m else seg
 
 
 def _clause_before(text: str, start: int) -> str:
     """The text before `start` back to the clause's start, at most a clause window long."""
     seg = text[max(0, start - _lex().windows.clause):start]
-    return seg[seg.translate(_TO_NEWLINE).rfind("\n") + 1:]
+    return seg[max(map(seg.rfind, _CLAUSE_END)) + 1:]
 
 
 def counted_noun(text: str, s: Span, numeral_end: int) -> str:
