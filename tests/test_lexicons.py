@@ -185,3 +185,13 @@ def test_every_group_of_the_other_files_has_examples(name):
 
 def test_numerals_have_examples():
     assert NUMERALS["values"] and NUMERALS["not_numerals"]
+
+
+def test_clauses_stop_at_punctuation_and_at_the_clause_window():
+    from extract.figures.context import _clause_after, _clause_before
+
+    window = FIGURES_FILE["context"]["windows"]["clause"]
+    assert _clause_before("全区，投入资金", 7) == "投入资金" and _clause_after("投入资金，全区", 0) == "投入资金"
+    assert _clause_before("甲" * (window + 5), window + 5) == "甲" * window
+    assert _clause_after("甲" * (window + 5), 0) == "甲" * window
+    assert _clause_before("全区\n投入", 5) == "投入" and _clause_after("", 0) == ""

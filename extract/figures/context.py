@@ -117,20 +117,20 @@ def _noun_phrase_before(text: str) -> str:
     return "".join(phrase)
 
 
+_CLAUSE_END_RE = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+
+
 def _clause_after(text: str, end: int) -> str:
-    limit = _lex().windows.clause
-    i = end
-    while i < len(text) and text[i] not in _CLAUSE_END and i - end < limit:
-        i += 1
-    return text[end:i]
+    """The text after `end` up to the clause's end, at most a clause window long."""
+    seg = text[end:end + _lex().windows.clause]
+    m = _CLAUSE_END_RE.search(seg)
+    return seg[:m.start()] if m else seg
 
 
 def _clause_before(text: str, start: int) -> str:
-    limit = _lex().windows.clause
-    i = start
-    while i > 0 and text[i - 1] not in _CLAUSE_END and start - i < limit:
-        i -= 1
-    return text[i:start]
+    """The text before `start` back to the clause's start, at most a clause window long."""
+    seg = text[max(0, start - _lex().windows.clause):start]
+    return seg[max(map(seg.rfind, _CLAUSE_END)) + 1:]
 
 
 def counted_noun(text: str, s: Span, numeral_end: int) -> str:
