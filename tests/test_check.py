@@ -157,3 +157,20 @@ def test_near_duplicate_partners_are_the_most_similar_ones(tmp_path, monkeypatch
     assert len(dups) == 1
     sims = [int(m) for m in __import__("re").findall(r"相似度(\d+)%", dups[0].message)]
     assert sims and sims[0] >= 80
+
+
+def test_identical_files_give_the_same_cross_document_flags_in_any_order(tmp_path):
+    """Byte-identical files share a doc_id; which of them stands for it must not depend on the order
+    the workers deliver them in (with 2 jobs it varies from run to run)."""
+    from extract.audit.corpus import digest
+
+    a = _flags(tmp_path, "石桥区社区工作总结\n石桥区共有21个社区。\n", "a.txt")
+    copy = _flags(tmp_path, "石桥区社区工作总结\n石桥区共有21个社区。\n", "b_copy.txt")
+    other = _flags(tmp_path, "石桥区民政工作汇报\n石桥区共有23个社区。\n", "c.txt")
+    runs = []
+    for order in ([a, copy, other], [copy, a, other], [other, copy, a]):
+        index = CorpusIndex()
+        for r in order:
+            index.add_digest(digest(r), r.document.text)
+        runs.append(sorted((f.source, f.message) for f in index.finish()))
+    assert runs[0] and runs[0] == runs[1] == runs[2]

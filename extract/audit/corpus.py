@@ -68,8 +68,13 @@ class CorpusIndex:
             self.add_digest(digest(result), None if self.text_of else result.document.text)
 
     def add_digest(self, digest: Digest | None, text: str | None = None) -> None:
-        """Add a digest computed elsewhere; `text` is needed only when there is no `text_of`."""
-        if digest is None or digest.doc_id in self.docs:
+        """Add a digest computed elsewhere; `text` is needed only when there is no `text_of`.
+        Byte-identical files share a doc_id: the one of the first source (by path) stands for them,
+        whatever order the workers deliver them in."""
+        if digest is None:
+            return
+        held = self.docs.get(digest.doc_id)
+        if held is not None and held.source <= digest.source:
             return
         from .minhash import LSH
 
@@ -77,6 +82,8 @@ class CorpusIndex:
             self._lsh = LSH()
         self.docs[digest.doc_id] = digest
         self._texts[digest.doc_id] = text if text is not None else self.text_of(digest) if self.text_of else ""
+        if held is not None:
+            return  # the same content: its signature is indexed already
         if digest.signature is not None:
             self._hashes[digest.doc_id] = digest.signature
             self._lsh.add(digest.doc_id, digest.signature)
