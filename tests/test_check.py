@@ -165,7 +165,7 @@ def test_identical_files_give_the_same_cross_document_flags_in_any_order(tmp_pat
     from extract.audit.corpus import digest
 
     a = _flags(tmp_path, "石桥区社区工作总结\n石桥区共有21个社区。\n", "a.txt")
-    copy = _flags(tmp_path, "石桥区社区工作总结\n石桥区共有21个社区。\n", "b_copy.txt")
+    copy = _flags(tmp_path, "石桥区社区工作总结\n石桥区共有21个社区。\n", "d_copy.txt")
     other = _flags(tmp_path, "石桥区民政工作汇报\n石桥区共有23个社区。\n", "c.txt")
     runs = []
     for order in ([a, copy, other], [copy, a, other], [other, copy, a]):
