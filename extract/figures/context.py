@@ -150,9 +150,10 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
         pure_noun = all(segment.pos(w).startswith("n") or segment.continues_noun(w) for w in words)
         relative = bool(words) and not segment.is_nounish(words[0])  # 3个尚未建成…的社区: a clause on the noun
         if (not verb or len(between) <= win.de_short or relative) and not pure_noun:
-            noun = _noun_phrase_after(item[de + len(lex.de):].lstrip("“\""))
+            described = item[de + len(lex.de):].lstrip("“\"")
+            noun = _noun_phrase_after(described)
             if noun:
-                return noun
+                return noun if _counts_communities_before(text, s.start) else _facility_of_community(described, noun)
     if not any(ch.isdigit() for ch in clause):
         q = clause.find(lex.de + "“")
         if q > 0 and "、" in clause[:q]:

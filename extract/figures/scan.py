@@ -155,6 +155,8 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         if v > 100:
             return None
         return Span(m.start(), end, "percent", v, None, "%", "", ids.single, is_chinese_numeral(s))
+    if family == "percent.half":
+        return Span(m.start(), m.end(), "percent", float(r.data["percent"]["one_half"]), None, "%", "", ids.single, True)
     if family == "percent.slash":
         nom, den = float(g("nom")), float(g("den"))
         if not 0 < nom < den:
@@ -225,6 +227,8 @@ def _lex():
         "rate": re.compile(rf"(?:{alternation(f['rate_words'])})[^，。；,;]*$"),
         "article_numerals": tuple(f["article_numerals"]),
         "vague_after_one": frozenset(f["vague_after_one"]),
+        "one_named": re.compile(rf"[^{re.escape(f['one_named_breaks'])}]{{1,{w['one_named']}}}(?=[{re.escape(f['one_named_breaks'])}]|$)"),
+        "one_quantity_nouns": tuple(f["one_quantity_nouns"]),
         "discourse_classifiers": tuple(f["discourse_classifiers"]),
         "one_cues": re.compile(rf"(?:{'|'.join([alternation(f['one_cues'])] + f['one_cue_patterns'])})[^，。；,;]{{0,2}}$"),
         "numeral_start": f["numeral_start"],
@@ -340,13 +344,22 @@ def _first_word(text: str) -> str:
 
 
 def _one_is_quantity(text: str, start: int, end: int | None = None) -> bool:
-    """一 + classifier states a quantity after a counting cue (至少有一名, 每人一台, 在建一处), or
-    when it closes its clause after the noun it counts (室外活动场地一处。); before a noun it is an
-    article (一支重要力量)."""
+    """一 + classifier states a quantity after a counting cue (至少有一名, 每人一台, 在建一处, 由一人
+    兼任), when it closes its clause after the noun it counts (室外活动场地一处。), before a size
+    (一个20平方米的调解室) or before the name of a concrete unit or room (组建一支业余文艺表演队、…);
+    before other nouns it is an article (一支重要力量, 一支高素质的队伍)."""
     lex = _lex()
     if lex.one_cues.search(text[max(0, start - lex.windows.one_cue):start]):
         return True
-    return end is not None and (end >= len(text) or text[end] in "，。；、,;:：）)\n")
+    if end is None:
+        return False
+    if end >= len(text) or text[end] in "，。；、,;:：）)\n":
+        return True
+    r = rules()
+    if r.patterns["area"].match(text, end) or r.patterns["money"].match(text, end):
+        return True  # 一个20平方米的调解室: a size follows, so it counts one thing
+    named = lex.one_named.match(text, end)
+    return bool(named) and named.group(0).endswith(lex.one_quantity_nouns)  # 组建一支业余文艺表演队
 
 
 def _has_prefix_qualifier(text: str, start: int) -> bool:
