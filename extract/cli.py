@@ -129,6 +129,8 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: in
         summary = run(files, out_dir, options, progress=progress.file_done, phase=progress.phase)
     for source, status, error in summary.failed:
         click.echo(f"{source}: {status}: {error}", err=True)
+    for source, warning in summary.warned:
+        click.echo(f"{source}: warning: {warning}", err=True)
     for what, sources in (("gone from disk", summary.gone), ("not among the inputs (--prune/--full)", summary.pruned)):
         if sources:
             click.echo(f"dropped {len(sources)} documents {what}: {', '.join(sources[:5])}"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .records import RawDocument, Sentence
-from .resources import fill, load_toml
+from .resources import alternation, fill, load_toml
 
 PAGE_BREAK = "\f"
 SENTENCE_END = "。！？；!?;"
@@ -120,11 +120,16 @@ _WIDE_GAP = re.compile(f"(?<=[{_CJK}])[ \t]{{2,}}(?=\\S)|(?<=\\S)[ \t]{{2,}}(?=[
 
 @dataclass(frozen=True)
 class FurnitureRules:
-    """Each rule list compiled into one pattern (alternatives), to be fullmatched against a line."""
+    """Each rule list compiled into one pattern (alternatives): the line rules are fullmatched
+    against a line, the inline rules removed wherever they match."""
 
     drop_line: re.Pattern
+    header_line: re.Pattern
+    header_lines: int
+    inline: re.Pattern
     cut_tail: re.Pattern
     fragment_start: re.Pattern
+    removed_share_warning: float
 
 
 @functools.cache
@@ -132,8 +137,10 @@ def furniture_rules() -> FurnitureRules:
     """The site-furniture rules of `corpora/furniture.toml`, compiled once."""
     data = load_toml("furniture.toml")
     comp = lambda ps: re.compile("|".join(f"(?:{p})" for p in ps) or "(?!)")  # noqa: E731
-    return FurnitureRules(comp(data["drop_line"]["patterns"]), comp(data["cut_tail"]["patterns"]),
-                          comp(data["preview_fragments"]["start_markers"]))
+    return FurnitureRules(comp(data["drop_line"]["patterns"]), comp(data["header_line"]["patterns"]),
+                          int(data["header_line"]["lines"]), comp(data["inline"]["patterns"]),
+                          comp(data["cut_tail"]["patterns"]), comp(data["preview_fragments"]["start_markers"]),
+                          float(data["limits"]["removed_share_warning"]))
 
 
 def is_furniture(line: str) -> bool:
@@ -145,25 +152,34 @@ def is_furniture(line: str) -> bool:
 _FRAGMENT_MARK = re.compile(r"(\d{1,3})、")
 
 
+def _tail_start(lines: list[str], rules: FurnitureRules) -> int:
+    """Index of the line that starts the site's trailing block (len(lines) when there is none): the
+    first tail line in the last half of the document's characters, so a body written as one long
+    line is never taken for the head of the page."""
+    total = sum(len(l) for l in lines if l != PAGE_BREAK)
+    before = 0
+    for i, line in enumerate(lines):
+        if line != PAGE_BREAK:
+            if before >= total / 2 and line.strip() and rules.cut_tail.fullmatch(line.strip()):
+                return i
+            before += len(line)
+    return len(lines)
+
+
 def remove_furniture(lines: list[str]) -> list[str]:
-    """Drop furniture lines, the site's trailing block, repeated title lines at the top, and the
-    "1、" "2、" markers of preview fragments (joining a fragment to the sentence it continues).
+    """Drop furniture lines (anywhere, and a site's name and navigation among the first lines),
+    furniture inside lines, the site's trailing block, lines repeating the title at the top, and
+    the "1、" "2、" markers of preview fragments (joining a fragment to the sentence it continues).
     Page-break lines (`\\f`) are kept."""
     rules = furniture_rules()
-    content = [i for i, l in enumerate(lines) if l.strip() and l != PAGE_BREAK]
-    cut = len(lines)
-    half = content[len(content) // 2] if content else 0
-    for i in content:
-        if i >= half and rules.cut_tail.fullmatch(lines[i].strip()):
-            cut = i
-            break
     out: list[str] = []
-    seen_top: set[str] = set()
+    title = None  # the first line of text that is not furniture: repeats of it at the top are dropped
     in_fragments = False
     expected = 1
     first_fragment = 0
     body_seen = 0
-    for line in lines[:cut]:
+    header_seen = 0
+    for line in lines[:_tail_start(lines, rules)]:
         s = line.strip()
         if line == PAGE_BREAK:
             out.append(line)
@@ -174,12 +190,17 @@ def remove_furniture(lines: list[str]) -> list[str]:
         if rules.fragment_start.fullmatch(s):
             in_fragments, expected, first_fragment = True, 1, len(out)
             continue
-        if is_furniture(s):
+        header_seen += 1
+        if is_furniture(s) or (header_seen <= rules.header_lines and rules.header_line.fullmatch(s)):
+            continue
+        s = rules.inline.sub("", s).strip()
+        if not s:
             continue
         if body_seen < 12:
-            if s in seen_top and len(s) < 50 and s[-1] not in SENTENCE_END:
-                continue
-            seen_top.add(s)
+            if s == title and len(s) < 50 and s[-1] not in SENTENCE_END:
+                continue  # the title repeated (a site puts it above and below its banner)
+            if title is None:
+                title = s
         body_seen += 1
         if in_fragments:
             m = _FRAGMENT_MARK.match(s)
@@ -271,6 +292,16 @@ class Normalised:
     text: str
     sentences: tuple[Sentence, ...]
     title: str
+    removed_share: float = 0.0  # the share of the characters read (spaces aside) that normalisation removed
+    warning: str = ""  # set when that share is suspiciously large
+
+
+_NOT_COUNTED = re.compile(r"\s+")
+
+
+def _chars(text: str) -> int:
+    """Characters that carry text (whitespace aside), to compare before and after normalisation."""
+    return len(_NOT_COUNTED.sub("", text))
 
 
 def normalise(raw: RawDocument) -> Normalised:
@@ -303,13 +334,51 @@ def normalise(raw: RawDocument) -> Normalised:
         parts.append(line)
         offset += len(line) + 1
     text = "\n".join(parts) + ("\n" if parts else "")
-    return Normalised(text=text, sentences=split_sentences(text, line_pages), title=find_title(parts))
+    read, kept = _chars(joined), _chars(text)
+    removed = round(1 - kept / read, 3) if read else 0.0
+    warning = ""
+    if removed > furniture_rules().removed_share_warning:
+        warning = (f"normalisation removed {removed:.0%} of the text read ({read - kept} of {read} characters) "
+                   "as site furniture; check that the report's body is in text/")
+    return Normalised(text=text, sentences=split_sentences(text, line_pages), title=find_title(parts),
+                      removed_share=max(0.0, removed), warning=warning)
 
 
 def find_title(lines: list[str]) -> str:
-    """The report's own title: the first short line that does not end like a sentence."""
-    for line in lines[:8]:
-        s = line.strip().strip("《》")
-        if 4 <= len(s) <= 80 and s[-1] not in "。；;，,":
-            return s
-    return lines[0][:80] if lines else ""
+    """The report's own title: among the first lines, the first short one that does not end like a
+    sentence and names a genre (总结, 汇报, 方案 … [title] of corpora/cues.toml), else the first short
+    one that does not end like a sentence; a title wrapped over lines (《…〈…“…) is joined first."""
+    t = load_toml("cues.toml")["title"]
+    head = _joined_while_open([line.strip() for line in lines[:t["lines"]] if line.strip()], t)
+    candidates = [line for line in head
+                  if t["min_chars"] <= len(line.strip("《》")) <= t["max_chars"] and line[-1] not in "。；;，,"]
+    genre = [line for line in candidates if any(w in line for w in t["genre_words"]) and not heading_line().match(line)]
+    if not candidates:
+        return lines[0][:t["max_chars"]] if lines else ""
+    title = (genre or candidates)[0].strip("《》")
+    run_on = _run_on().search(title)  # a title run on into the text (…情况汇报根据…通知精神,…)
+    return title[:run_on.end() if run_on else t["max_chars"]]
+
+
+@functools.cache
+def _run_on() -> re.Pattern:
+    """Where a title runs on into the text: a genre word (matched) followed by the words a body
+    starts with."""
+    t = load_toml("cues.toml")["title"]
+    return re.compile(rf"(?:{alternation(t['genre_words'])})(?={alternation(t['body_starts'])})")
+
+
+def _joined_while_open(lines: list[str], t: dict) -> list[str]:
+    """Lines with a line whose brackets are still open joined to the ones after it (关于印发《…〈自治区
+    “十四五” / 城乡社区服务体系建设规划〉 / 实施方案》的通知), at most `max_wrapped_lines` of them."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line, k = lines[i], 0
+        while k < t["max_wrapped_lines"] and i + 1 < len(lines) and \
+                any(line.count(a) > line.count(b) for a, b in t["pairs"]):
+            i, k = i + 1, k + 1
+            line += lines[i]
+        out.append(line)
+        i += 1
+    return out

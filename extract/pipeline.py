@@ -101,7 +101,8 @@ def _read(path: Path, progress: _Progress) -> Document:
     progress.document = Document(
         source=progress.source, doc_id=progress.doc_id, format=raw.format, status=status, encoding=raw.encoding,
         pages=raw.page_count or len(raw.pages), chars=len(norm.text), title=norm.title,
-        error="" if status == "ok" else "no text found in the file", text=norm.text, sentences=norm.sentences,
+        error="" if status == "ok" else "no text found in the file", removed_share=norm.removed_share,
+        warning=norm.warning, text=norm.text, sentences=norm.sentences,
         **raw.ocr_fields())
     return progress.document
 

@@ -80,6 +80,10 @@ class Document:
     chars: int = 0
     title: str = ""
     error: str = ""
+    # the share of the characters read (spaces aside) that normalisation removed as furniture, and
+    # a warning when it is so large that the body may have gone with it
+    removed_share: float = 0.0
+    warning: str = ""
     text: str = field(default="", metadata=NOT_A_COLUMN)
     sentences: tuple[Sentence, ...] = field(default=(), metadata=NOT_A_COLUMN)
     ocr_pages: str = ""  # the pages read by OCR (`1-3,5`), "" when none

@@ -45,6 +45,38 @@ def test_furniture_examples_from_the_rules_file():
         assert N.is_furniture(line), line
     for line in ex["report_text"]:
         assert not N.is_furniture(line), line
+    header = N.furniture_rules().header_line
+    for line in ex["header"]:
+        assert header.fullmatch(line) and not N.is_furniture(line), line  # furniture only at the top
+    for line, kept in ex["inline"]:
+        assert N.furniture_rules().inline.sub("", line) == kept
+
+
+def test_title_examples_from_the_cues_file():
+    for lines, title in load_toml("cues.toml")["title"]["examples"]["cases"]:
+        assert N.find_title(lines) == title
+
+
+def test_a_body_on_one_long_line_under_a_breadcrumb_is_kept():
+    """A site's welcome line and breadcrumb above a body written as one long line: the breadcrumb
+    is header furniture, never the start of a trailing block, and the body's figures survive."""
+    body = "青石街道辖区面积12.5平方公里，下辖8个社区，常住人口4.2万人。" * 20
+    lines = ["您好，欢迎访问某某区人民政府门户网站！", "当前位置：首页 > 工作动态 > 街道动态",
+             "青石街道2023年工作总结", body, "上一篇：某某街道召开会议", "下一篇：某某社区开展活动"]
+    out = [l for l in N.remove_furniture(lines) if l]
+    assert out == ["青石街道2023年工作总结", body]
+
+
+def test_a_page_counter_glued_before_a_heading_and_alone_on_a_line_is_furniture():
+    lines = ["某社区创建工作汇报材料", "1/6", "社区服务用房达到600平方米。2/6二、强化服务功能", "持证社工不足1/4，须加强。"]
+    out = [l for l in N.remove_furniture(lines) if l]
+    assert out == ["某社区创建工作汇报材料", "社区服务用房达到600平方米。二、强化服务功能", "持证社工不足1/4，须加强。"]
+
+
+def test_a_short_line_repeated_in_the_body_is_kept():
+    """Only repeats of the title are dropped at the top: a per-community list keeps every line."""
+    lines = ["某街道社区服务用房统计", "东园社区", "建成用房300平方米。", "西园社区", "建成用房300平方米。", "东园社区"]
+    assert [l for l in N.remove_furniture(lines) if l] == lines
 
 
 def test_preview_fragments_are_joined_mid_sentence():
@@ -111,3 +143,14 @@ def test_surrogate_pairs_from_rtf_become_characters(tmp_path):
     result = extract.process_file(p)
     assert result.document.status == "ok" and "😀" in result.document.text
     assert [f.value for f in result.figures] == [1200000]
+
+
+def test_what_normalisation_removes_is_counted_and_a_large_loss_warned():
+    from extract.records import RawDocument
+
+    body = "青石街道下辖8个社区，常住人口4.2万人。"
+    kept = N.normalise(RawDocument(pages=(f"某街道工作总结\n{body}\n下载收藏\n",), format="txt"))
+    assert 0 < kept.removed_share < 0.5 and not kept.warning
+    furniture = "\n".join(["相关文章", *[f"某某范文网 2019-01-0{i} 某社区工作总结{i}" for i in range(1, 9)]])
+    lost = N.normalise(RawDocument(pages=(f"{body}\n" + "\n".join(["下载收藏"] * 40) + f"\n{furniture}\n",), format="txt"))
+    assert lost.removed_share > 0.5 and "normalisation removed" in lost.warning

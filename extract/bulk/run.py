@@ -55,6 +55,7 @@ class RunSummary:
     processed: int = 0
     skipped: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (source, status, error)
+    warned: list[tuple[str, str]] = field(default_factory=list)  # (source, warning) of documents read with one
     figures: int = 0
     claims: int = 0
     flags: int = 0
@@ -227,6 +228,7 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
     summary.figures, summary.claims = store.count("figures"), store.count("standards")
     summary.flags = store.count("flags")
     summary.failed = store.failed()
+    summary.warned = store.warned()
     return summary
 
 

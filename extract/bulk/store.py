@@ -559,6 +559,11 @@ class Store:
         """Number of rows of a table."""
         return self.db.execute(f"SELECT count(*) FROM {_ident(table)}").fetchone()[0]
 
+    def warned(self) -> list[tuple[str, str]]:
+        """(source, warning) of every document read with a warning (most of its text removed …)."""
+        return [(s, w) for s, w in self.db.execute(
+            "SELECT source, warning FROM documents WHERE warning IS NOT NULL AND warning != '' ORDER BY source")]
+
     def failed(self) -> list[tuple[str, str, str]]:
         """(source, status, error) of every document that was not read."""
         return [(s, st, e or "") for s, st, e in self.db.execute(
