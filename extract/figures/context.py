@@ -22,6 +22,7 @@ def _kind_lex():
         "people": tuple(sorted(k["people_heads"], key=len, reverse=True)),
         "land": tuple(k["land_cues"]),
         "land_units": set(k["land_units"]),
+        "land_cue_not_before": tuple(k["land_cue_not_before"]),
         "land_near_facilities": tuple(k["land_units_near_facilities"]),
         "facility": tuple(k["facility_cues"]),
         "community_mass": tuple(sorted(k["community_mass_nouns"], key=len, reverse=True)),
@@ -153,7 +154,8 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
             described = item[de + len(lex.de):].lstrip("“\"")
             noun = _noun_phrase_after(described)
             if noun:
-                return noun if _counts_communities_before(text, s.start) else _facility_of_community(described, noun)
+                return _community_of(noun) if _counts_communities_before(text, s.start) \
+                    else _facility_of_community(described, noun)
     if not any(ch.isdigit() for ch in clause):
         q = clause.find(lex.de + "“")
         if q > 0 and "、" in clause[:q]:
@@ -162,7 +164,7 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
                 return noun
     noun = _noun_phrase_after(item)
     if noun:
-        return noun if _counts_communities_before(text, s.start) else _facility_of_community(item, noun)
+        return _community_of(noun) if _counts_communities_before(text, s.start) else _facility_of_community(item, noun)
     if item.startswith(lex.copulas):
         copula = next(c for c in lex.copulas if item.startswith(c))
         noun = _noun_phrase_after(item[len(copula):])
@@ -196,6 +198,13 @@ def _facility_of_community(item: str, noun: str) -> str:
         if grown.endswith(k.facility_endings):
             return noun + grown
     return noun
+
+
+def _community_of(noun: str) -> str:
+    """The noun up to the community word it starts with (社区党群服务中心 -> 社区), when it holds one."""
+    k = _kind_lex()
+    ends = [noun.find(h) + len(h) for h in k.community if h in noun]
+    return noun[:min(ends)] if ends else noun
 
 
 def _counts_communities_before(text: str, start: int) -> bool:
@@ -249,6 +258,18 @@ def count_kind(unit: str, counted: str, classifier: str) -> str:
     return "other_count"
 
 
+def _names_land(near: str, lex) -> bool:
+    """True when a land cue stands in `near`, not as a place things are in (辖区内…面积不足1000平方米
+    is a facility's area inside the jurisdiction, not the jurisdiction's)."""
+    for c in lex.land:
+        i = near.find(c)
+        while i >= 0:
+            if not near.startswith(lex.land_cue_not_before, i + len(c)):
+                return True
+            i = near.find(c, i + 1)
+    return False
+
+
 def area_kind(text: str, s: Span) -> str:
     """land_area for a jurisdiction's area (辖区面积, 平方公里), else facility_area."""
     lex = _kind_lex()
@@ -258,7 +279,7 @@ def area_kind(text: str, s: Span) -> str:
         return "land_area"
     near = clause[-win.land_near:]
     before = text[max(0, s.start - win.facility_before):s.start]
-    if any(c in near for c in lex.land) and not any(c in near[-win.facility_near:] for c in lex.facility):
+    if _names_land(near, lex) and not any(c in near[-win.facility_near:] for c in lex.facility):
         if s.classifier in lex.land_near_facilities or not any(c in before for c in lex.facility):
             return "land_area"
     return "facility_area"

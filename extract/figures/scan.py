@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .. import segment
 from ..resources import alternation, fill, record
-from .numbers import BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, NEGATIVE_CHARS, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
+from .numbers import NUMERAL, BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, NEGATIVE_CHARS, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
 from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
@@ -213,7 +213,11 @@ def _lex():
         "not_after": {k: tuple(v) for k, v in d["count"].get("not_followed_by", {}).items()},
         "not_after_yuan": d["money"]["not_after_yuan"],
         "frequency": re.compile(fill(f["frequency_pattern"],
-                                     {"periods": alternation(c["frequency_periods"], longest_first=True)})),
+                                     {"periods": alternation(c["frequency_periods"], longest_first=True),
+                                      "numeral": NUMERAL})),
+        "rate_range_end": re.compile(fill(f["rate_range_end_pattern"], {
+            "rate": alternation(f["rate_denominator_before"]), "numeral": NUMERAL,
+            "sep": alternation(d["ranges"]["separators"])})),
         "frequency_max": c["frequency_max"],
         "once_per_period": re.compile(f["once_per_period_pattern"]),
         "frequency_classifier": f["frequency_classifier"],
@@ -266,6 +270,8 @@ def keep(text: str, s: Span) -> bool:
         return False  # ordinal
     if before.endswith(lex.rate_denominator):
         return False  # 每百户, 每3个月: a rate's denominator
+    if lex.rate_range_end.search(text, max(0, s.start - win.rate_range), s.start):
+        return False  # 每300户至400户: the upper end of a rate's denominator
     if text[s.start] in lex.bare_unit_labels and not s.approx and not _has_prefix_qualifier(text, s.start) \
             and (s.end - s.start <= 1 + len(s.classifier) or s.quantity == "money" and text[s.start + 1] in lex.yuan):
         return False  # 金额（万元）, 千人: a bare multiplier is a unit label, not a number
