@@ -17,6 +17,7 @@ from ..resources import alternation, load_toml
 from .context import area_kind, count_kind, counted_noun, entity_of, role_of, subject_of, year_of
 from .rules import rules
 from .scan import Span, find_spans
+from .slogans import without_part_names
 from .tables import table_spans
 
 @functools.cache
@@ -122,7 +123,8 @@ def extract_figures(document: Document) -> list[Figure]:
 
 
 def _figures(text: str, sentence_at, source: str, doc_id: str) -> list[Figure]:
-    return [Figure(source=source, doc_id=doc_id, page=sentence.page if sentence else 1, start=s.start,
-                   end=s.start + len(d["text"]), sentence=sentence.text if sentence else "",
-                   sentence_start=sentence.start if sentence else 0, **d)
-            for s, d, sentence in _described(text, sentence_at)]
+    figures = [Figure(source=source, doc_id=doc_id, page=sentence.page if sentence else 1, start=s.start,
+                      end=s.start + len(d["text"]), sentence=sentence.text if sentence else "",
+                      sentence_start=sentence.start if sentence else 0, **d)
+               for s, d, sentence in _described(text, sentence_at)]
+    return without_part_names(text, figures)
