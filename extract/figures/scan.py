@@ -164,6 +164,11 @@ def _to_span(family: str, m: re.Match, r) -> Span | None:
         return Span(m.start(), m.end(), "percent", round(nom / den * 100, 10), None, "%", "", ids.single, False)
     if family == "money.symbol":
         return Span(m.start(), m.end(), "money", _num(g("num")), None, "CNY", "", ids.single, False)
+    if family == "count.bare":
+        c = r.data["count"]
+        if not m.string.endswith(tuple(c["bare_nouns"]), 0, m.start()):
+            return None
+        return Span(m.start(), m.end(), "count", float(g("num")), None, c["bare_unit"], "", ids.single, False, "")
     if family == "count.people":
         return Span(m.start("num"), m.end(), "count", parse_number(g("num")), None, r.data["kind"]["people_before_wan_unit"],
                     infix, ids.single,
