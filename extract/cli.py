@@ -15,6 +15,7 @@ from . import __version__
 from .bulk import iter_inputs
 from .errors import ShequError
 from .pipeline import process_file, read
+from .records import page_count
 
 __all__ = ["main", "iter_inputs"]
 
@@ -152,7 +153,7 @@ class Progress:
 
         self.total, self.every_files, self.every_s = total, every_files, every_s
         self.tty = sys.stderr.isatty()
-        self.done, self.clock = 0, time.monotonic
+        self.done, self.ocr_pages, self.clock = 0, 0, time.monotonic
         self.start = self.last = self.clock()
         self.bar = None
 
@@ -178,14 +179,18 @@ class Progress:
 
     def file_done(self, doc) -> None:
         self.done += 1
+        self.ocr_pages += page_count(getattr(doc, "ocr_pages", "") or "")
+        ocr = f", {self.ocr_pages} pages read by OCR" if self.ocr_pages else ""
         if self.bar is not None:
+            if ocr:
+                self.bar.label = f"reading{ocr}"
             self.bar.update(1)
             return
         now = self.clock()
         if not self.tty and self.total > 3 and (self.done % self.every_files == 0 or now - self.last >= self.every_s
                              or self.done == self.total):
             self.last = now
-            click.echo(f"reading: {self.done}/{self.total} files ({100 * self.done // max(self.total, 1)}%), "
+            click.echo(f"reading: {self.done}/{self.total} files ({100 * self.done // max(self.total, 1)}%){ocr}, "
                        f"{now - self.start:.0f} s", err=True)
 
     def phase(self, name: str, total: int | None = None) -> None:

@@ -203,6 +203,15 @@ def page_ranges(numbers) -> str:
     return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
 
 
+def page_count(ranges: str) -> int:
+    """How many pages a `page_ranges` string names: '1-3,5' -> 4."""
+    total = 0
+    for part in filter(None, ranges.split(",")):
+        a, _, b = part.partition("-")
+        total += int(b or a) - int(a) + 1
+    return total
+
+
 def columns(record_type) -> list[str]:
     """CSV column names of a record type, in declaration order (fields marked NOT_A_COLUMN, such as
     a Document's text and sentences, excluded)."""

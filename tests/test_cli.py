@@ -169,3 +169,15 @@ def test_a_config_file_that_cannot_be_used_is_one_line(tmp_path):
     bad.write_text("[nonsense]\nx = 1\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["extract", str(f), "-o", str(tmp_path / "o"), "--config", str(bad)])
     assert result.exit_code == 2 and "unknown section [nonsense]" in result.stderr and "Traceback" not in result.output
+
+
+def test_progress_counts_the_pages_read_by_ocr():
+    from extract.cli import Progress
+    from extract.records import Document, page_count
+
+    assert page_count("1-3,5") == 4 and page_count("") == 0
+    progress = Progress(4, every_files=1)
+    progress.tty = False
+    for pages in ("", "1-3,5", "", "2"):
+        progress.file_done(Document(source="x", doc_id="x", format="pdf", status="ok", ocr_pages=pages))
+    assert progress.ocr_pages == 5
