@@ -179,6 +179,43 @@ class Flag:
     evidence: str
     start: int = field(metadata=SQL_START)
     end: int = field(metadata=SQL_END)
+    # the other side of a cross-document finding (the closest partner, the other report, the
+    # first other copy): its file and content hash; "" for the checks of one report
+    other_source: str = ""
+    other_doc_id: str = ""
+
+
+@dataclass(frozen=True)
+class Template:
+    """A file's place in a cluster of copies and near-duplicates (one row of templates.csv)."""
+
+    cluster: int  # 1 for the largest cluster of the run
+    size: int  # files in the cluster
+    source: str
+    doc_id: str
+    title: str
+    copies: int  # other files of the cluster with the same text (identical copies)
+    closest_source: str  # its most similar member with another text
+    closest_doc_id: str
+    similarity: float | None  # estimated Jaccard similarity with it (numbers masked), 0-1
+    shared: float | None  # share of its long sentences' text (numbers masked) that another member also has
+
+
+@dataclass(frozen=True)
+class History:
+    """A measure of a place in one report, by year (one row of history.csv)."""
+
+    entity: str
+    measure: str
+    year: str  # the year the value is for ("" when neither the sentence nor the report says)
+    value: float
+    unit: str
+    year_from: str  # figure (stated before it) | relative (去年…, from the report's year) | document | change
+    source: str
+    doc_id: str
+    text: str  # the figure as written
+    start: int = field(metadata=SQL_START)
+    end: int = field(metadata=SQL_END)
 
 
 @dataclass(frozen=True)

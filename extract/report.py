@@ -170,6 +170,14 @@ def highlighted_text(doc: Document, figures: list[Figure], flags: list[Flag]) ->
     return "".join(out)
 
 
+def _other_link(doc: Document, fl: Flag) -> str:
+    """A link to the other report's page, for a finding across documents about another content."""
+    other = getattr(fl, "other_doc_id", "")
+    if not other or other == doc.doc_id:
+        return ""
+    return f" <a class='other' href='doc-{_e(other)}.html' title='{_e(fl.other_source)}'>{_e(_t('other_report'))}</a>"
+
+
 def document_page(doc: Document, figures: list[Figure], claims: list[Claim], flags: list[Flag]) -> str:
     t = _t
     legend = "".join(f"<span style='background:{c}' title='{_e(k)}'>{_e(vocab.label('kind', k))}</span>"
@@ -177,7 +185,7 @@ def document_page(doc: Document, figures: list[Figure], claims: list[Claim], fla
     flag_rows = "".join(
         f"<tr><td><span class='sev' style='background:{SEVERITY_COLOURS.get(fl.severity, '#555')}'>"
         f"{label('severity', fl.severity)}</span></td><td>{label('check', fl.check)}</td>"
-        f"<td><a href='#flag-{i}'>{_e(fl.message)}</a></td></tr>" for i, fl in enumerate(flags))
+        f"<td><a href='#flag-{i}'>{_e(fl.message)}</a>{_other_link(doc, fl)}</td></tr>" for i, fl in enumerate(flags))
     claim_rows = "".join(
         f"<tr><td>{label('standard', c.standard)}</td><td>{label('claim_status', c.status)}</td><td>{c.score:.2f}</td>"
         f"<td>{_e(c.evidence)}</td></tr>" for c in claims)

@@ -2,7 +2,8 @@
 
 A signature is the minimum, over a document's shingles (its runs of SHINGLE characters), of
 NUM_PERM multiply-shift hashes of each shingle's 32-bit fingerprint; documents whose signatures agree on all rows of at least one band are
-candidates, so a run of thousands of documents never compares all pairs. With 16 bands of 4
+candidates, so a run of thousands of documents never compares all pairs; a bound per bucket
+keeps the candidates of one document bounded too. With 16 bands of 4
 rows the candidate threshold is about (1/16)^(1/4) = 0.5 Jaccard similarity."""
 from __future__ import annotations
 
@@ -53,11 +54,15 @@ def similarities(sig: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
 
 
 class LSH:
-    """Banded index of signatures: `add` a signature, `candidates` of another."""
+    """Banded index of signatures: `add` a signature, `candidates` of another. With `per_bucket`,
+    a bucket keeps only its first that many keys (the representatives of what falls into it), so
+    the candidates of a signature are at most bands x per_bucket however many copies of one
+    template the corpus holds: the work per document stays flat as the corpus grows."""
 
-    def __init__(self, bands: int = BANDS):
+    def __init__(self, bands: int = BANDS, per_bucket: int | None = None):
         self.bands = bands
         self.rows = NUM_PERM // bands
+        self.per_bucket = per_bucket
         self.buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
 
     def _keys(self, sig: np.ndarray):
@@ -66,7 +71,9 @@ class LSH:
 
     def add(self, key: str, sig: np.ndarray) -> None:
         for k in self._keys(sig):
-            self.buckets[k].append(key)
+            bucket = self.buckets[k]
+            if self.per_bucket is None or len(bucket) < self.per_bucket:
+                bucket.append(key)
 
     def candidates(self, sig: np.ndarray) -> set[str]:
         out: set[str] = set()

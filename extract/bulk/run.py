@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..audit.corpus import CorpusIndex
+from ..audit.corpus import CHECKS_VERSION, CorpusIndex, digest
 from ..pipeline import DEFAULT_TIME_LIMIT_S
 from ..records import Document
 from ..resources import settings_info
@@ -193,6 +193,11 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
     summary.skipped = len(given) - len(todo)
     summary.processed = _process(todo, out_dir, options, store, workers, progress, phase, info)
     changed = changed or summary.processed > 0
+    stale = store.stale_digests()  # stored by an earlier schema: completed from the stored documents
+    if stale:
+        phase("digests")
+        store.update_digests([d for r in store.results(out_dir / "text", only=stale) if (d := digest(r))])
+        changed = True
     if summary.processed:
         phase("full-text index")
     store.index_sentences()  # also what a killed run stored and did not index
@@ -201,13 +206,16 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
     # cross-document checks, from the digests of every document of the folder (also those an
     # earlier run processed): only when something changed
     changed_ids: set[str] = set()
-    if changed or store.get_meta("cross_doc_settings") != settings_key:
+    checks_key = f"{settings_key}:{CHECKS_VERSION}"
+    if changed or store.get_meta("cross_doc_settings") != checks_key:
         phase("cross-document checks")
-        corpus = CorpusIndex(text_of=lambda digest: out_dir / "text" / f"{digest.doc_id}.txt")
+        corpus = CorpusIndex(text_of=lambda d: out_dir / "text" / f"{d.doc_id}.txt")
         for d in store.digests():  # in source order: the same findings whatever the order of arrival
             corpus.add_digest(d)
         changed_ids = store.replace_cross_doc_flags(corpus.finish())
-        store.set_meta("cross_doc_settings", settings_key)
+        store.replace_run_table("templates", corpus.templates)
+        store.replace_run_table("history", corpus.history)
+        store.set_meta("cross_doc_settings", checks_key)
         del corpus
     pages = None
     if options.report:

@@ -23,21 +23,23 @@ from __future__ import annotations
 
 import errno
 import functools
-import json
 import re
 import sqlite3
-from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-
-import numpy as np
 
 from .. import __version__
 from ..audit.corpus import Digest
 from ..errors import ShequError
-from ..records import Claim, Document, Figure, Flag, Honour, Result, Sentence, columns
+from ..records import Claim, Document, Figure, Flag, History, Honour, Result, Sentence, Template, columns
+from . import digests as _digests
+from .digests import PackedPassages, digest_of, digest_row  # noqa: F401 (the store's API)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# the one cross-document check whose findings belong to a file, not to every file of its doc_id
+PER_FILE_CHECK = "identical_copy"
+# older schemas this one migrates on open (columns and tables added); any other is refused
+MIGRATES = {2}
 
 
 class OutputError(ShequError):
@@ -70,6 +72,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("honours", Honour, ("source", "start"), (("source",), ("level",))),
     Table("flags", Flag, ("source", "start", "check", "message"),
           (("source", "cross_doc"), ("doc_id",), ("check",), ("severity",))),
+    Table("templates", Template, ("cluster", "source"), (("cluster",), ("source",), ("doc_id",)), scope="run"),
+    Table("history", History, ("entity", "measure", "year", "source", "start"),
+          (("entity", "measure", "year"), ("source",)), scope="run"),
 )}
 _CHILDREN = {"figures": "figures", "standards": "claims", "honours": "honours", "flags": "flags"}
 # the tables of schema 1, the only ones a rebuild of such a database drops
@@ -79,8 +84,7 @@ _FK = "source TEXT NOT NULL REFERENCES documents(source) ON DELETE CASCADE ON UP
 _OWN_DDL = {
     "sentences": f"CREATE TABLE sentences (id INTEGER PRIMARY KEY, {_FK}, idx INTEGER NOT NULL, page INTEGER,"
                  " start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, text TEXT NOT NULL, UNIQUE (source, idx))",
-    "digests": f"CREATE TABLE digests ({_FK} PRIMARY KEY, doc_id TEXT NOT NULL, title TEXT, measures TEXT,"
-               " passages BLOB, signature BLOB)",
+    "digests": _digests.DDL,
     "files": f"CREATE TABLE files (path TEXT PRIMARY KEY, {_FK}, size INTEGER, mtime_ns INTEGER, doc_id TEXT,"
              " tool_version TEXT, settings TEXT)",
     "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
@@ -183,49 +187,6 @@ def _table_ddl(t: Table) -> list[str]:
 
 # --- rows, built where the file was processed (a worker) -----------------------------------------
 
-def digest_row(d: Digest) -> tuple:
-    """A Digest as a row of `digests`: measures as JSON, passages and signature as arrays' bytes."""
-    measures = json.dumps([[list(key), [getattr(f, c) for c in columns(Figure)]] for key, f in d.measures],
-                          ensure_ascii=False)
-    passages = np.array([(h, a, b) for h, (a, b) in d.passages.items()], dtype=np.uint64).tobytes()
-    sig = None if d.signature is None else np.asarray(d.signature, dtype=np.uint32).tobytes()
-    return (d.source, d.doc_id, d.title or None, measures, passages, sig)
-
-
-def digest_of(row) -> Digest:
-    """The Digest of a row of `digests`."""
-    source, doc_id, title, measures, passages, sig = row
-    at = columns(Figure).index("source")  # the document's name now (a file renamed since keeps its rows)
-    ms = tuple((tuple(key), Figure(*values[:at], source, *values[at + 1:])) for key, values in json.loads(measures or "[]"))
-    arr = np.frombuffer(passages or b"", dtype=np.uint64).reshape(-1, 3)
-    ps = PackedPassages(zip(arr[:, 0].tolist(), ((arr[:, 1] << np.uint64(32)) | arr[:, 2]).tolist()))
-    return Digest(source, doc_id, title or "", ms, ps, None if sig is None else np.frombuffer(sig, dtype=np.uint32))
-
-
-class PackedPassages(Mapping):
-    """A digest's passages (hash -> (start, end)) as the main process holds them for the
-    cross-document checks: each span packed into one int, the tuple made when it is asked for
-    (about half the memory of a dict of tuples)."""
-
-    __slots__ = ("_d",)
-
-    def __init__(self, items):
-        self._d = dict(items)
-
-    def __getitem__(self, key):
-        v = self._d[key]
-        return v >> 32, v & 0xFFFFFFFF
-
-    def __contains__(self, key):
-        return key in self._d
-
-    def __iter__(self):
-        return iter(self._d)
-
-    def __len__(self):
-        return len(self._d)
-
-
 def _with_sentence_start(doc: Document, f: Figure) -> Figure:
     """A figure read back from the table, with the start of its sentence (not a column) restored."""
     s = doc.sentence_at(f.start)
@@ -249,7 +210,7 @@ _INSERTS = {name: (t.record, f"INSERT INTO {name} ({','.join(sql_columns(t.recor
                               f"({','.join('?' * len(sql_columns(t.record)))})") for name, t in TABLES.items()}
 _INSERT_OWN = {
     "sentences": "INSERT INTO sentences (source, idx, page, start_char, end_char, text) VALUES (?,?,?,?,?,?)",
-    "digests": "INSERT INTO digests (source, doc_id, title, measures, passages, signature) VALUES (?,?,?,?,?,?)",
+    "digests": _digests.INSERT,
 }
 
 
@@ -302,13 +263,13 @@ class Store:
             version = int(row[0]) if row and str(row[0]).isdigit() else 0
         elif "documents" in existing:
             version = 0  # tables of a shequ that wrote no version
-        if version is not None and version != SCHEMA_VERSION:
+        if version is not None and version != SCHEMA_VERSION and not (version in MIGRATES and not rebuild):
             if not rebuild:
                 age = "an older" if version < SCHEMA_VERSION else "a newer"
                 raise OutputError(f"{self.path} was written by {age} shequ (database schema {version}; this one "
                                   f"writes {SCHEMA_VERSION}): rerun with --full to rebuild it, or write to a new folder")
             self.db.execute("BEGIN")
-            for name in _SCHEMA_1_TABLES if version < SCHEMA_VERSION else OWNED:
+            for name in _SCHEMA_1_TABLES if version < 2 else OWNED:
                 if name in existing:
                     self.db.execute(f"DROP TABLE {_ident(name)}")
             self.db.execute("COMMIT")
@@ -317,6 +278,10 @@ class Store:
         for name, ddl in _OWN_DDL.items():
             if name not in existing:
                 self.db.execute(ddl)
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(digests)")}
+        for name, sql_type in _digests.ADDED.items():  # schema 2 -> 3; the rows are completed by the run
+            if name not in have:
+                self.db.execute(f"ALTER TABLE digests ADD COLUMN {_ident(name)} {sql_type}")
         for t in TABLES.values():
             if t.name not in existing:
                 for ddl in _table_ddl(t):
@@ -467,13 +432,31 @@ class Store:
         self.db.execute("COMMIT")
         return changed
 
-    def replace_run_table(self, name: str, records: list) -> None:
-        """Rows of a `scope="run"` table (one the cross-document checks write) replace the last run's."""
+    def replace_run_table(self, name: str, records: list) -> bool:
+        """Rows of a `scope="run"` table (one the cross-document checks write) replace the last
+        run's; returns whether they changed (unchanged rows are not rewritten, nor re-exported)."""
         rec, sql = _INSERTS[name]
+        new = [tuple(getattr(r, c) for c in columns(rec)) for r in records]
+        old = [record_row(rec, r) for r in self.db.execute(
+            f"SELECT {','.join(sql_columns(rec))} FROM {_ident(name)} ORDER BY id")]
+        if new == old:
+            return False
         self.db.execute("BEGIN")
         self.db.execute(f"DELETE FROM {_ident(name)}")
-        self.db.executemany(sql, [_nulls(getattr(r, c) for c in columns(rec)) for r in records])
+        self.db.executemany(sql, [_nulls(r) for r in new])
         self._touch([name])
+        self.db.execute("COMMIT")
+        return True
+
+    def stale_digests(self) -> list[str]:
+        """The sources whose digest an earlier schema stored without what the checks now need (its
+        text hash): `update_digests` completes them from the stored documents, no file read again."""
+        return [s for (s,) in self.db.execute("SELECT source FROM digests WHERE text_hash IS NULL ORDER BY source")]
+
+    def update_digests(self, digests) -> None:
+        """Store digests computed again (for `stale_digests`), replacing the stored ones."""
+        self.db.execute("BEGIN")
+        self.db.executemany(_digests.INSERT, [digest_row(d) for d in digests])
         self.db.execute("COMMIT")
 
     # --- reading -----------------------------------------------------------------------------
@@ -492,8 +475,7 @@ class Store:
 
     def digests(self, exclude: set[str] = frozenset()):
         """The stored digest of every document read, except those whose source is in `exclude`."""
-        for row in self.db.execute("SELECT source, doc_id, title, measures, passages, signature FROM digests "
-                                   "ORDER BY source"):
+        for row in self.db.execute(f"{_digests.SELECT} ORDER BY source"):
             if row[0] not in exclude:
                 yield digest_of(row)
 
@@ -524,7 +506,11 @@ class Store:
     def index_rows(self) -> list[dict]:
         """One row per document for the report's index: its document columns, the numbers of its
         figures, claims and flags (its own and the cross-document ones of its doc_id)."""
-        cross = dict(self.db.execute("SELECT doc_id, count(*) FROM flags WHERE cross_doc=1 GROUP BY doc_id"))
+        # cross-document findings belong to every file of their doc_id, but an identical copy's to its own file
+        cross = dict(self.db.execute("SELECT doc_id, count(*) FROM flags WHERE cross_doc=1 AND check_name != ?"
+                                     " GROUP BY doc_id", (PER_FILE_CHECK,)))
+        own_cross = dict(self.db.execute("SELECT source, count(*) FROM flags WHERE cross_doc=1 AND check_name = ?"
+                                         " GROUP BY source", (PER_FILE_CHECK,)))
         counts = {name: dict(self.db.execute(
             f"SELECT source, count(*) FROM {name}{' WHERE cross_doc=0' if name == 'flags' else ''} GROUP BY source"))
             for name in ("figures", "standards", "flags")}
@@ -534,7 +520,8 @@ class Store:
             out.append({"source": source, "doc_id": doc_id or "", "status": status, "title": title or "",
                         "error": error or "", "chars": chars or 0, "figures": counts["figures"].get(source, 0),
                         "claims": counts["standards"].get(source, 0),
-                        "flags": counts["flags"].get(source, 0) + (cross.get(doc_id, 0) if status == "ok" else 0)})
+                        "flags": counts["flags"].get(source, 0) + (cross.get(doc_id, 0) + own_cross.get(source, 0)
+                                                                    if status == "ok" else 0)})
         return out
 
     def checks_count(self) -> dict[str, int]:
@@ -543,7 +530,8 @@ class Store:
         out = dict(own)
         for check, n in self.db.execute(
                 "SELECT f.check_name, count(*) FROM flags f JOIN documents d ON d.doc_id = f.doc_id "
-                "WHERE f.cross_doc=1 AND d.status='ok' GROUP BY f.check_name"):
+                "WHERE f.cross_doc=1 AND d.status='ok' AND (f.check_name != ? OR f.source = d.source) "
+                "GROUP BY f.check_name", (PER_FILE_CHECK,)):
             out[check] = out.get(check, 0) + n
         return out
 

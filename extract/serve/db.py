@@ -231,6 +231,9 @@ class ReviewStore:
                 if not {"documents", "flags", "figures"} <= tables:
                     raise StoreMissing(f"{self.path} is not a shequ run's database (no documents/flags tables)")
                 db.executescript(_SCHEMA)  # the one table the app owns, made before the authorizer is set
+                # the other side of findings across documents (schema 3; a folder of schema 2 has none yet)
+                have = {r[1] for r in db.execute("PRAGMA table_info(flags)")}
+                self._other = ", other_source, other_doc_id" if {"other_source", "other_doc_id"} <= have else ""
             finally:
                 db.close()
         except sqlite3.Error as e:
@@ -315,12 +318,12 @@ class ReviewStore:
         with self._db() as db:  # by the sources of the content, which the flags table indexes
             cur = db.execute(f"SELECT DISTINCT min(source) OVER () AS source, doc_id, {COLUMN['check']} AS \"check\","
                              f" severity, message, figures, evidence, {COLUMN['start']} AS start,"
-                             f" {COLUMN['end']} AS \"end\" FROM flags WHERE source IN"
+                             f" {COLUMN['end']} AS \"end\"{self._other} FROM flags WHERE source IN"
                              " (SELECT source FROM documents WHERE doc_id = ?) AND doc_id = ? AND doc_id != ''"
                              f" ORDER BY {COLUMN['start']}, {COLUMN['check']}, message", (doc_id, doc_id))
             items: dict[str, FlagItem] = {}
             for r in _dicts(cur):
-                fl = Flag(**r)
+                fl = Flag(**{k: "" if v is None and k.startswith("other_") else v for k, v in r.items()})
                 key = flag_key(fl.doc_id, fl.check, fl.start, fl.end, fl.figures)
                 items.setdefault(key, FlagItem(key, [])).flags.append(fl)
             for r in self._history(db, list(items)):
