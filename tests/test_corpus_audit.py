@@ -127,6 +127,8 @@ def test_the_same_measure_in_reports_of_different_years_is_a_history(tmp_path):
     for year, n, people in ((2021, 18, 4.8), (2022, 21, 5.1), (2023, 24, 5.3)):
         _write(folder, f"qs{year}.txt", f"青石区{year}年社区建设工作总结\n青石区共有{n}个社区，常住人口{people}万人。\n")
     _write(folder, "qs2023b.txt", "青石区2023年民政工作汇报\n青石区共有25个社区。\n")  # same year, other value
+    # last year's value, as one of that year's reports gave it: no conflict
+    _write(folder, "qs2024.txt", "青石区2024年社区建设工作总结\n去年底，青石区共有24个社区。\n")
     flags = _run(folder, out)
     conflicts = [f for f in flags if f["check"] == "cross_doc_conflict"]
     assert [(f["source"].rsplit("/", 1)[1], f["other_source"].rsplit("/", 1)[1]) for f in conflicts] == \
@@ -135,10 +137,12 @@ def test_the_same_measure_in_reports_of_different_years_is_a_history(tmp_path):
     history = [(r["entity"], r["measure"], r["year"], r["value"]) for r in _rows(out / "history.csv")]
     counts = [h for h in history if h[1] == "社区数"]
     assert counts == [("青石区", "社区数", "2021", "18"), ("青石区", "社区数", "2022", "21"),
-                      ("青石区", "社区数", "2023", "24"), ("青石区", "社区数", "2023", "25")]
+                      ("青石区", "社区数", "2023", "24"), ("青石区", "社区数", "2023", "25"),
+                      ("青石区", "社区数", "2023", "24")]
+    assert [r["year_from"] for r in _rows(out / "history.csv") if r["source"].endswith("qs2024.txt")] == ["relative"]
     assert ("青石区", "常住人口", "2022", "51000") in history
     db = sqlite3.connect(out / "shequ.sqlite")
-    assert db.execute("SELECT count(*) FROM history WHERE measure=?", ("社区数",)).fetchone()[0] == 4
+    assert db.execute("SELECT count(*) FROM history WHERE measure=?", ("社区数",)).fetchone()[0] == 5
 
 
 def test_a_claimed_change_that_disagrees_with_the_earlier_report_is_flagged(tmp_path):
@@ -202,3 +206,46 @@ def test_a_store_of_the_previous_schema_is_migrated_in_place(tmp_path):
     assert sorted(f["check"] for f in flags) == ["identical_copy", "identical_copy"]
     assert {r["source"].rsplit("/", 1)[1] for r in _rows(out / "templates.csv")} == {"a.txt", "b.txt"}
     assert [r["value"] for r in _rows(out / "history.csv")] == ["8"]
+
+
+# --- the data of the checks across years ----------------------------------------------------------
+
+def test_the_examples_of_years_and_changes_in_audit_toml():
+    from extract.audit import history
+    from extract.records import Document
+    from extract.resources import load_toml
+
+    data = load_toml("audit.toml")
+    for title, year in data["years"]["examples"]["titles"]:
+        assert history.document_year(Document("x", "x", "txt", "ok", title=title)) == year, title
+    for text, year in data["years"]["examples"]["dates"]:
+        assert history.document_year(Document("x", "x", "txt", "ok", title="汇报", text=text)) == year, text
+    for words, entity, kind, unit, measure in data["changes"]["examples"]["measures"]:
+        quantity = "count" if kind.endswith("_count") else "money"
+        assert history.measure_named(words, entity, quantity, kind, unit) == measure, words
+
+
+# --- the review app shows the other side --------------------------------------------------------
+
+def test_the_review_app_links_a_finding_to_the_other_report_and_reads_a_schema_2_store(tmp_path):
+    import pytest
+
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from extract.serve.app import create_app
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    for i, place in enumerate(["青石街道", "柳湾街道"]):
+        _write(folder, f"a{i}.txt", f"{place}社区建设工作总结\n{place}下辖{8 + i}个社区。\n" + BODY.format(place=place))
+    _run(folder, out)
+    docs = {r["source"].rsplit("/", 1)[1]: r["doc_id"] for r in _rows(out / "documents.csv")}
+    page = TestClient(create_app(out), base_url="http://127.0.0.1").get(f"/doc/{docs['a0.txt']}")
+    assert page.status_code == 200 and f'href="/doc/{docs["a1.txt"]}"' in page.text
+    db = sqlite3.connect(out / "shequ.sqlite")  # the flags of a folder schema 2 wrote, not yet rerun
+    db.execute("ALTER TABLE flags DROP COLUMN other_source")
+    db.execute("ALTER TABLE flags DROP COLUMN other_doc_id")
+    db.commit()
+    db.close()
+    page = TestClient(create_app(out), base_url="http://127.0.0.1").get(f"/doc/{docs['a0.txt']}")
+    assert page.status_code == 200 and "a1.txt" in page.text and f'href="/doc/{docs["a1.txt"]}"' not in page.text

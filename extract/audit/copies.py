@@ -86,12 +86,13 @@ def identical_copy(texts: dict[str, _Text]) -> list[Flag]:
     for t in texts.values():
         if len(t.files) < 2 or not t.rep.text_hash:
             continue
+        n = len(t.files) - 1
         for source, doc_id in t.files:
-            others = [f for f in t.files if f[0] != source]
-            names = "、".join(s for s, _ in others[:listed])
-            more = message("identical_copy_more", rest=len(others) - listed) if len(others) > listed else ""
+            others = [f for f in t.files[:listed + 1] if f[0] != source][:listed]  # bounded: not n x n
+            names = "、".join(s for s, _ in others)
+            more = message("identical_copy_more", rest=n - listed) if n > listed else ""
             out.append(Flag(source=source, doc_id=doc_id, check="identical_copy", severity="warning",
-                            message=message("identical_copy", n=len(others), names=names, more=more),
+                            message=message("identical_copy", n=n, names=names, more=more),
                             figures="", evidence="", start=0, end=0,
                             other_source=others[0][0], other_doc_id=others[0][1]))
     return out

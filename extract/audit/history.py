@@ -85,26 +85,34 @@ def _change_measure(before: Figure, doc_entity: str) -> tuple[str, str] | None:
     at = max(head.rfind(w) for w in c["from_words"])
     if at < 0:
         return None
-    clause = head[:at]
-    clause = clause[max(clause.rfind(b) for b in c["clause_breaks"]) + 1:]
-    clause = clause.replace(entity, "")
+    name = measure_named(head[:at], entity, before.quantity, before.kind, before.unit)
+    return (entity, name) if name else None
+
+
+def measure_named(words: str, entity: str, quantity: str, kind: str, unit: str) -> str:
+    """The measure the words before a change's 由 name (青石区共有社区 -> 社区数; 全区社区工作经费 ->
+    社区工作经费), '' when they are too few or too many to name one ([changes] of audit.toml)."""
+    c = _changes()
+    clause = words[max(words.rfind(b) for b in c["clause_breaks"]) + 1:]
+    if entity:
+        clause = clause.replace(entity, "")
     clause = re.sub(c["year_pattern"], "", clause)
     for w in c["filler_words"]:
         clause = clause.replace(w, "")
     if not c["min_chars"] <= len(clause) <= c["max_chars"]:
-        return None
+        return ""
     ms = load_toml("audit.toml")["measures"]
-    if before.quantity == "count":
+    if quantity == "count":
         for noun in c["community_nouns"]:
-            if clause.endswith(noun) and before.unit in c["count_units"]:
-                return entity, f"{noun}{ms['count_measure_suffix']}"
-        if before.kind == "people_count":
+            if clause.endswith(noun) and unit in c["count_units"]:
+                return f"{noun}{ms['count_measure_suffix']}"
+        if kind == "people_count":
             noun = next((p for p in ms["population_nouns"] if p in clause), None)
             if noun:
-                return entity, noun
-        if before.kind == "household_count" and any(w in clause for w in ms["household_words"]):
-            return entity, ms["household_measure"]
-    return entity, clause
+                return noun
+        if kind == "household_count" and any(w in clause for w in ms["household_words"]):
+            return ms["household_measure"]
+    return clause
 
 
 def _pair_years(before: Figure, after: Figure) -> tuple[str, str]:
@@ -143,9 +151,6 @@ def _after_year(after: Figure, doc_year: str) -> str:
     return after.year or doc_year
 
 
-def _before_year(before: Figure, after: Figure) -> str:
-    """The year written with the value before a change, else ''."""
-    return before.year
 
 
 # --- the run's history ---------------------------------------------------------------------------
@@ -178,7 +183,7 @@ def points(digests) -> list[_Point]:
             if not after.approx and after.value_max is None:
                 out.append(_Point(entity, measure, _after_year(after, d.year), "change", after, d.doc_id, d.title,
                                   d.source))
-            if _before_year(before, after):
+            if before.year:
                 out.append(_Point(entity, measure, before.year, "change", before, d.doc_id, d.title, d.source))
     return out
 
@@ -206,9 +211,9 @@ def _year_label(year: str) -> str:
 
 def cross_doc_conflict(pts: list[_Point]) -> list[Flag]:
     """The same measure of the same place with different values in two reports, for the same year
-    or where either year is unknown: each value that differs from the first value stated before
-    it (by source) in another report of a compatible year. Linear: per (place, measure), the first
-    two reports of each year are kept."""
+    or where either year is unknown: each value that none of the values stated before it (by
+    source) in other reports of a compatible year agrees with, named against the first of them.
+    Linear: per (place, measure), the first two reports of each year are kept."""
     firsts: dict[tuple, dict[str, list[_Point]]] = defaultdict(dict)
     out = []
     for p in pts:
@@ -218,7 +223,7 @@ def cross_doc_conflict(pts: list[_Point]) -> list[Flag]:
         years = list(by_year) if not p.year else [y for y in (p.year, "") if y in by_year]
         refs = [q for y in years for q in by_year[y] if q.doc_id != p.doc_id]
         ref = min(refs, key=lambda q: q.source, default=None)
-        if ref is not None and ref.figure.value != p.figure.value:
+        if ref is not None and all(q.figure.value != p.figure.value for q in refs):
             f = p.figure
             out.append(Flag(source=p.source, doc_id=p.doc_id, check="cross_doc_conflict", severity="warning",
                             message=message("cross_doc_conflict", entity=p.entity, measure=p.measure,
@@ -245,7 +250,7 @@ def change_conflict(digests, pts: list[_Point]) -> list[Flag]:
     out = []
     for d in digests:
         for entity, measure, before, after in d.changes:
-            own = _before_year(before, after)
+            own = before.year
             year = own or (str(int(y) - 1) if (y := _after_year(after, d.year)) else "")
             if not year:
                 continue

@@ -1,10 +1,10 @@
 """MinHash signatures and LSH banding for near-duplicate documents, in numpy.
 
 A signature is the minimum, over a document's shingles (its runs of SHINGLE characters), of
-NUM_PERM multiply-shift hashes of each shingle's 32-bit fingerprint; documents whose signatures agree on all rows of at least one band are
-candidates, so a run of thousands of documents never compares all pairs; a bound per bucket
-keeps the candidates of one document bounded too. With 16 bands of 4
-rows the candidate threshold is about (1/16)^(1/4) = 0.5 Jaccard similarity."""
+NUM_PERM multiply-shift hashes of each shingle's 32-bit fingerprint; documents whose signatures
+agree on all rows of at least one band are candidates, so a run of thousands of documents never
+compares all pairs, and a bound per bucket keeps the candidates of one document bounded too. With
+16 bands of 4 rows the candidate threshold is about (1/16)^(1/4) = 0.5 Jaccard similarity."""
 from __future__ import annotations
 
 from collections import defaultdict

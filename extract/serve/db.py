@@ -323,7 +323,7 @@ class ReviewStore:
                              f" ORDER BY {COLUMN['start']}, {COLUMN['check']}, message", (doc_id, doc_id))
             items: dict[str, FlagItem] = {}
             for r in _dicts(cur):
-                fl = Flag(**{k: "" if v is None and k.startswith("other_") else v for k, v in r.items()})
+                fl = Flag(**{k: "" if v is None and k not in ("start", "end") else v for k, v in r.items()})  # NULL: none
                 key = flag_key(fl.doc_id, fl.check, fl.start, fl.end, fl.figures)
                 items.setdefault(key, FlagItem(key, [])).flags.append(fl)
             for r in self._history(db, list(items)):
