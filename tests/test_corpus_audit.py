@@ -88,7 +88,7 @@ def test_identical_copies_in_any_order_give_the_same_flags(tmp_path):
 
 def test_a_template_corpus_gives_one_flag_per_report_and_lists_its_clusters(tmp_path):
     folder, out = tmp_path / "in", tmp_path / "out"
-    places = ["青石街道", "柳湾街道", "桂园街道", "松岗镇", "梅溪镇"]
+    places = ["青石街道", "柳湾街道", "桂园街道", "松岗镇", "石门街道"]
     for i, place in enumerate(places):
         _write(folder, f"a{i}.txt", f"{place}社区建设工作总结\n{place}下辖{8 + i}个社区。\n" + BODY.format(place=place))
         _write(folder, f"b{i}.txt", f"{place}网格化治理经验材料\n全域划分网格{30 + i}个。\n" + OTHER.format(place=place))
@@ -153,10 +153,12 @@ def test_a_claimed_change_that_disagrees_with_the_earlier_report_is_flagged(tmp_
     _write(folder, "y2023.txt", "柳湾街道2023年社区工作总结\n一年来，柳湾街道社区由10个增加到11个，治理单元更加精细。\n"
                                 "柳湾街道常住人口由2021年的3.2万人增加到3.8万人。\n")
     # a change that agrees with last year's report is no finding
-    _write(folder, "z2023.txt", "梅溪镇2023年社区工作总结\n梅溪镇社区由5个增加到6个。\n")
-    _write(folder, "z2022.txt", "梅溪镇2022年社区工作总结\n梅溪镇共有5个社区。\n")
+    _write(folder, "z2023.txt", "石门街道2023年社区工作总结\n石门街道社区由5个增加到6个。\n")
+    _write(folder, "z2022.txt", "石门街道2022年社区工作总结\n石门街道共有5个社区。\n")
     flags = [f for f in _run(folder, out) if f["check"] == "change_conflict"]
     assert len(flags) == 1, flags
+    rows = {(r["entity"], r["measure"], r["year"], r["value"]) for r in _rows(out / "history.csv")}
+    assert {("石门街道", "社区数", "2022", "5"), ("石门街道", "社区数", "2023", "6")} <= rows  # compared, and agreed
     [f] = flags
     assert f["source"].endswith("y2023.txt") and f["other_source"].endswith("y2022.txt")
     assert f["severity"] == "info" and "2022年" in f["message"] and "10" in f["message"] and "8" in f["message"]
@@ -238,8 +240,10 @@ def test_the_review_app_links_a_finding_to_the_other_report_and_reads_a_schema_2
     folder, out = tmp_path / "in", tmp_path / "out"
     for i, place in enumerate(["青石街道", "柳湾街道"]):
         _write(folder, f"a{i}.txt", f"{place}社区建设工作总结\n{place}下辖{8 + i}个社区。\n" + BODY.format(place=place))
-    _run(folder, out)
+    _run(folder, out, report=True)
     docs = {r["source"].rsplit("/", 1)[1]: r["doc_id"] for r in _rows(out / "documents.csv")}
+    static = (out / "report" / f"doc-{docs['a0.txt']}.html").read_text(encoding="utf-8")
+    assert f"href='doc-{docs['a1.txt']}.html'" in static  # the report page links the closest partner
     page = TestClient(create_app(out), base_url="http://127.0.0.1").get(f"/doc/{docs['a0.txt']}")
     assert page.status_code == 200 and f'href="/doc/{docs["a1.txt"]}"' in page.text
     db = sqlite3.connect(out / "shequ.sqlite")  # the flags of a folder schema 2 wrote, not yet rerun
@@ -249,3 +253,17 @@ def test_the_review_app_links_a_finding_to_the_other_report_and_reads_a_schema_2
     db.close()
     page = TestClient(create_app(out), base_url="http://127.0.0.1").get(f"/doc/{docs['a0.txt']}")
     assert page.status_code == 200 and "a1.txt" in page.text and f'href="/doc/{docs["a1.txt"]}"' not in page.text
+
+
+def test_a_digest_keeps_its_year_text_hash_and_changes_through_the_store(tmp_path):
+    from extract.audit.corpus import digest
+    from extract.bulk.store import digest_of, digest_row
+
+    r = extract.process_file(_write(tmp_path, "a.txt", "石门街道2023年社区工作总结\n石门街道社区由2021年的5个增加到7个。\n"
+                                                       + BODY.format(place="石门街道")))
+    made = digest(r)
+    back = digest_of(digest_row(made))
+    assert made.year == back.year == "2023" and made.text_hash and back.text_hash == made.text_hash
+    [(entity, measure, before, after)] = back.changes
+    assert (entity, measure, before.value, before.year, after.value, after.year) == ("石门街道", "社区数", 5, "2021", 7, "")
+    assert back.changes == made.changes

@@ -94,9 +94,7 @@ class CorpusIndex:
         in every check but `identical_copy`, whatever order the workers deliver them in."""
         if digest is None:
             return
-        sources = self._sources.setdefault(digest.doc_id, [])
-        if digest.source not in sources:
-            sources.append(digest.source)
+        self._sources.setdefault(digest.doc_id, set()).add(digest.source)
         held = self.docs.get(digest.doc_id)
         if held is not None and held.source <= digest.source:
             return

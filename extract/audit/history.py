@@ -151,8 +151,6 @@ def _after_year(after: Figure, doc_year: str) -> str:
     return after.year or doc_year
 
 
-
-
 # --- the run's history ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
