@@ -1,6 +1,7 @@
 """The run's embedded database: `DIR/shequ.sqlite`, a first-class SQLite database.
 
-- One table per record type (`TABLES`: documents, figures, standards, honours, flags), each row
+- One table per record type (`TABLES`: documents, figures, standards, honours, flags, and the
+  templates and history the cross-document checks write whole), each row
   keyed (`documents.source`; an `id` for the others) and tied to its document by a foreign key
   (`source REFERENCES documents ON DELETE CASCADE ON UPDATE CASCADE`), indexed for the queries of
   the report, the checks and a person browsing it; column names that are no SQL keyword (the
@@ -8,14 +9,16 @@
   the CSV headers stay the field names); NULL for "none", never ''.
 - `sentences` (every sentence with its page and offsets) with `sentences_fts`, an FTS5 index
   (trigram tokenizer, so Chinese substrings of 3+ characters match), brought up to date once per
-  run, after the reading; `digests`, what the
-  cross-document checks need of each document, so a rerun never rebuilds a document from text;
+  run, after the reading; `digests` (`digests.py`), what the cross-document checks need of each
+  document, so a rerun never rebuilds a document from text;
   `files` (what was read from where: resolved path, size, mtime, version, settings), `meta`.
 - Adding a table is one line in `TABLES` (`scope="run"` for a table the run replaces whole, such
   as one the cross-document checks write): the store creates it, the exports write it.
 - On open the schema version and the columns are checked: a column a new field needs is added; a
-  database of another schema is refused with one line naming `--full` (which rebuilds only the
-  tables this module owns) or a new folder. Tables of others (a review app's) are never touched.
+  database of schema 2 is migrated (its new columns and tables added; the run then completes the
+  digests it stored: `stale_digests`); one of another schema is refused with one line naming
+  `--full` (which rebuilds only the tables this module owns) or a new folder. Tables of others
+  (a review app's) are never touched.
 
 Each document's rows are written in one transaction, so a run killed mid-way (even by SIGKILL)
 loses at most the files in flight; the next run resumes."""
