@@ -154,7 +154,8 @@ def near_duplicate(texts: dict[str, _Text], text_of) -> tuple[list[Flag], list[T
     groups: dict[str, list[str]] = defaultdict(list)
     for key in texts:
         groups[clusters.find(key)].append(key)
-    ordered = sorted((g for g in groups.values() if sum(len(texts[k].files) for k in g) >= 2),
+    ordered = sorted((g for g in groups.values() if len(g) > 1  # several texts, or one text of several files
+                      or len(texts[g[0]].files) > 1 and texts[g[0]].rep.text_hash),
                      key=lambda g: (-sum(len(texts[k].files) for k in g), g[0]))
     flags, rows = [], []
     for number, keys in enumerate(ordered, 1):
