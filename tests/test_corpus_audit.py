@@ -57,6 +57,9 @@ def test_renamed_copies_get_one_flag_per_file_naming_all_the_others(tmp_path):
         others = [s for s in files if s != f["source"]]
         assert all(s in f["message"] for s in others) and f["source"] not in f["message"]
         assert f["other_source"] == others[0] and f["other_doc_id"]
+        assert f["evidence"] == "柳湾街道2023年社区建设工作总结"  # the title line, the same in every copy
+        text = (out / "text" / f"{f['doc_id']}.txt").read_text(encoding="utf-8")
+        assert text[int(f["start"]):int(f["end"])] == f["evidence"]
     docs = {r["source"]: r["doc_id"] for r in _rows(out / "documents.csv")}
     assert len({docs[s] for s in files}) == 2  # the GBK file has its own content hash
     clusters = [r for r in _rows(out / "templates.csv")]

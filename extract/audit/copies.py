@@ -79,21 +79,35 @@ def texts_of(digests: dict, sources: dict[str, list[str]]) -> dict[str, _Text]:
     return out
 
 
-def identical_copy(texts: dict[str, _Text]) -> list[Flag]:
-    """One flag per file whose text another file holds too, naming all the others."""
+def _first_line(text: str) -> tuple[int, int]:
+    """Offsets of the first line of a text that holds anything (its title, as a rule), at most 100 characters."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return start, min(end, start + 100)
+
+
+def identical_copy(texts: dict[str, _Text], text_of=None) -> list[Flag]:
+    """One flag per file whose text another file holds too, naming all the others; its evidence
+    is the first line of the text (read with `text_of(doc_id)`, once per doc_id)."""
     listed = copy_settings()["names_listed"]
     out = []
     for t in texts.values():
         if len(t.files) < 2 or not t.rep.text_hash:
             continue
         n = len(t.files) - 1
+        lines = {}
+        for doc_id in t.doc_ids:
+            text = text_of(doc_id) if text_of else ""
+            a, b = _first_line(text)
+            lines[doc_id] = (text[a:b], a, b)
         for source, doc_id in t.files:
             others = [f for f in t.files[:listed + 1] if f[0] != source][:listed]  # bounded: not n x n
             names = "、".join(s for s, _ in others)
             more = message("identical_copy_more", rest=n - listed) if n > listed else ""
             out.append(Flag(source=source, doc_id=doc_id, check="identical_copy", severity="warning",
                             message=message("identical_copy", n=n, names=names, more=more),
-                            figures="", evidence="", start=0, end=0,
+                            figures="", evidence=lines[doc_id][0], start=lines[doc_id][1], end=lines[doc_id][2],
                             other_source=others[0][0], other_doc_id=others[0][1]))
     return out
 

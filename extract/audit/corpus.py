@@ -122,8 +122,9 @@ class CorpusIndex:
         sources = {d: sorted(s) for d, s in self._sources.items()}
         try:
             texts = copies.texts_of(self.docs, sources)
-            out.extend(copies.identical_copy(texts))
-            flags, self.templates = copies.near_duplicate(texts, functools.lru_cache(maxsize=64)(self._text))
+            text_of = functools.lru_cache(maxsize=64)(self._text)  # a text is read once however many flags it has
+            out.extend(copies.identical_copy(texts, text_of))
+            flags, self.templates = copies.near_duplicate(texts, text_of)
             out.extend(flags)
         except Exception:
             log.warning("the copies and templates checks failed", exc_info=True)
