@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..audit.corpus import Digest, digest
+from ..names import display_name
 from ..pipeline import DEFAULT_TIME_LIMIT_S, process_file
 from ..records import Document, Result
 from ..resources import apply_settings
@@ -75,7 +76,7 @@ def outcomes_for(paths: list[str], time_limit: int | None = DEFAULT_TIME_LIMIT_S
 
 def failed_outcome(path: str, why: str) -> Outcome:
     """The error row of a file that no engine could process (its worker died, its task failed)."""
-    doc = Document(source=path, doc_id="", format="", status="error", error=why)
+    doc = Document(source=display_name(path), doc_id="", format="", status="error", error=why)
     return Outcome(doc, rows_of(Result(doc)))
 
 
