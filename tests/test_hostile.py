@@ -41,12 +41,12 @@ def test_output_folder_inside_the_input_folder_is_not_read(tmp_path):
     (folder / "a.txt").write_text(TEXT, encoding="utf-8")
     out = folder / "out"
     for _ in range(2):  # the second run sees out/ with its CSVs, text/ and database
-        result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(out), "--jobs", "1"])
+        result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(out), "--jobs", "1", "--no-report"])
         assert result.exit_code == 0, result.output
     assert list(_documents(out)) == [str(folder / "a.txt")]
     # an output folder elsewhere, written earlier, is recognised by its database wherever it is
     other = folder / "old_run"
-    assert CliRunner().invoke(main, ["extract", str(folder / "a.txt"), "-o", str(other), "--jobs", "1"]).exit_code == 0
+    assert CliRunner().invoke(main, ["extract", str(folder / "a.txt"), "-o", str(other), "--jobs", "1", "--no-report"]).exit_code == 0
     assert (other / "shequ.sqlite").exists()
     listed = iter_inputs((folder,))
     assert listed == [folder / "a.txt"]
@@ -61,7 +61,7 @@ def test_file_name_not_utf8_is_read_and_stored(tmp_path):
         f.write(TEXT.encode("utf-8"))
     (folder / "b.txt").write_text(TEXT.replace("8", "9"), encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(out), "--jobs", "1"])
+    result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(out), "--jobs", "1", "--no-report"])
     assert result.exit_code == 0, result.output
     docs = _documents(out)
     assert len(docs) == 2 and all(d["status"] == "ok" for d in docs.values())
@@ -193,6 +193,8 @@ def test_media_do_not_count_against_the_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED", 1 << 20)  # 1 MB, and 2 MB of photos
     body = "".join(_para(line) for line in REPORT_LINES)
     p = _docx(tmp_path / "photos.docx", body, media=os.urandom(2 << 20))
+    zf = docx_reader.check_zip(p.read_bytes(), limit=1 << 20)
+    assert zf.read("word/document.xml").startswith(b"<?xml")
     result = process_file(p, time_limit=None)
     assert result.document.status == "ok" and result.figures
 

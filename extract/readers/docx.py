@@ -94,12 +94,12 @@ class BoundedZip(zipfile.ZipFile):
         return b"".join(chunks)
 
 
-def check_zip(data: bytes, limit: int = MAX_UNCOMPRESSED, kind: str = "DOCX") -> BoundedZip:
+def check_zip(data: bytes, limit: int | None = None, kind: str = "DOCX") -> BoundedZip:
     """Open a zip whose reads are bounded (`BoundedZip`), refusing it at once when the parts it
     would parse (XML, not the media) declare more than the limit (`kind` names the format in the
     error: DOCX, OFD). Declared sizes only refuse early: the limit holds on what is inflated."""
     try:
-        zf = BoundedZip(data, limit, kind)
+        zf = BoundedZip(data, MAX_UNCOMPRESSED if limit is None else limit, kind)
         infos = zf.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError) as e:
         raise UnreadableDocument(f"damaged {kind} (not a readable zip: {e})") from None
