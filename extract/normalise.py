@@ -214,9 +214,15 @@ def remove_furniture(lines: list[str]) -> list[str]:
                     out[prev] = out[prev] + s
                     continue
         out.append(s)
-    if len(repeats) == 1 and out[repeats[0]] == title:
+    if len(repeats) == 1 and out[repeats[0]] == title and _is_title(title, out):
         del out[repeats[0]]  # once: a line that comes three times or more is a list's, not a title
     return out
+
+
+def _is_title(line: str, lines: list[str]) -> bool:
+    """True when `line` is the title `find_title` reads from the first of `lines`."""
+    found = find_title([l for l in lines if l and l != PAGE_BREAK])
+    return bool(found) and line.strip("《》").startswith(found)
 
 
 def _last_text_index(lines: list[str]) -> int | None:

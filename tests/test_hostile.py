@@ -50,7 +50,11 @@ def test_output_folder_inside_the_input_folder_is_not_read(tmp_path):
     assert (other / "shequ.sqlite").exists()
     listed = iter_inputs((folder,))
     assert listed == [folder / "a.txt"]
-    assert iter_inputs((folder,), exclude=()) == listed
+    # the input folder as its own output folder: read without what the runs wrote there
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["extract", str(folder), "-o", str(folder), "--jobs", "1", "--no-report"])
+        assert result.exit_code == 0, result.output
+    assert list(_documents(folder)) == [str(folder / "a.txt")]
 
 
 def test_file_name_not_utf8_is_read_and_stored(tmp_path):
@@ -221,14 +225,22 @@ def test_one_nul_byte_does_not_make_a_report_binary(tmp_path):
 
 
 @pytest.mark.parametrize("escaped", [True, False])
-def test_rtf_with_gbk_bytes(tmp_path, escaped):
+@pytest.mark.parametrize("codepage", [b"", b"\\ansicpg936", b"\\ansicpg1252", b"\\ansicpg65001"])
+def test_rtf_with_gbk_bytes(tmp_path, escaped, codepage):
     body = "\\par ".join(REPORT_LINES).encode("gbk")
     if escaped:
         body = b"".join(b"\\'%02x" % b if b > 127 else bytes([b]) for b in body)
     p = tmp_path / "gbk.rtf"
-    p.write_bytes(b"{\\rtf1\\ansi{\\fonttbl{\\f0 SimSun;}}\\f0 " + body + b"\\par }")
+    p.write_bytes(b"{\\rtf1\\ansi" + codepage + b"{\\fonttbl{\\f0 SimSun;}}\\f0 " + body + b"\\par }")
     doc = process_file(p, time_limit=None).document
     assert doc.status == "ok" and "\ufffd" not in doc.text and REPORT_LINES[2] in doc.text
+
+
+def test_rtf_in_a_western_code_page_stays_western(tmp_path):
+    p = tmp_path / "fr.rtf"
+    p.write_bytes(b"{\\rtf1\\ansi\\ansicpg1252 Caf\\'e9 cr\\'e8me br\\'fbl\\'e9e na\\'efve\\par }")
+    doc = process_file(p, time_limit=None).document
+    assert "Caf\u00e9 cr\u00e8me" in doc.text
 
 
 def test_rtf_that_cannot_be_decoded_is_not_ok(tmp_path):

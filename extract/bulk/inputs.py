@@ -1,7 +1,8 @@
 """The inputs of a run: the files named on the command line and every file under named folders.
 
 A folder shequ wrote (the run's output folder, or any folder holding `shequ.sqlite` or
-`.shequ.lock`) is never read as input, wherever it is. What cannot be listed or is not a regular
+`.shequ.lock`) is never read as input, wherever it is; a folder named on the command line that
+is one (`shequ extract in -o in`) is read without the files shequ wrote there. What cannot be listed or is not a regular
 file (a FIFO, a device, a link loop, a dangling link, a folder that cannot be read) is listed too,
 so that it gets a row saying what it is (`pipeline.process_file` never opens it). File names that
 are not valid UTF-8 (GBK names unzip leaves) are kept as the OS gives them (surrogate escapes);
@@ -29,7 +30,7 @@ def _key(st: os.stat_result) -> tuple[int, int]:
 def iter_inputs(paths: tuple[Path, ...], exclude: tuple[Path, ...] = ()) -> list[Path]:
     """Files named on the command line plus every entry under named folders (recursive, sorted),
     skipping hidden files and folders, the folders in `exclude` (the run's output folder) and any
-    folder a shequ run wrote. Links to folders are followed once; a link back to a folder above it
+    folder a shequ run wrote (a named folder that is one is read without the files shequ wrote). Links to folders are followed once; a link back to a folder above it
     (a loop), a dangling link, a FIFO, a device and a folder that cannot be read are listed as
     they are, to get their row."""
     skip: set[tuple[int, int]] = set()
@@ -48,22 +49,34 @@ def iter_inputs(paths: tuple[Path, ...], exclude: tuple[Path, ...] = ()) -> list
             continue
         if not stat.S_ISDIR(st.st_mode):
             files.append(Path(p))
-        elif _key(st) not in skip and not is_output_folder(p):
-            _walk(Path(p), (_key(st),), skip, seen, files)
+        else:  # a named output folder (`-o .` on the input folder) is read without what shequ wrote
+            own = _key(st) in skip or is_output_folder(p)
+            _walk(Path(p), (_key(st),), skip, seen, files, written() if own else frozenset())
     return files
 
 
-def _walk(folder: Path, above: tuple[tuple[int, int], ...], skip: set, seen: set, out: list[Path]) -> None:
-    """The entries under `folder`, sorted; links to folders followed after the real folders, so
-    a folder reached both ways is listed under its own name."""
+def written() -> frozenset[str]:
+    """The names a run writes into its output folder."""
+    from .store import TABLES
+
+    tables = {f"{t}.{ext}" for t in TABLES for ext in ("csv", "jsonl")}
+    return frozenset({*OUTPUT_MARKERS, *tables, "shequ.sqlite-wal", "shequ.sqlite-shm", "shequ.sqlite-journal",
+                      "run.json", "metadata.json", "shequ.xlsx", "text", "report"})
+
+
+def _walk(folder: Path, above: tuple[tuple[int, int], ...], skip: set, seen: set, out: list[Path],
+          own: frozenset[str]) -> None:
+    """The entries under `folder` (but those named in `own`), sorted; links to folders followed
+    after the real folders, so a folder reached both ways is listed under its own name."""
     links: list[tuple[Path, tuple]] = []
-    _list(folder, above, skip, seen, out, links)
+    _list(folder, above, skip, seen, out, links, own)
     while links:
         f, chain = links.pop(0)
         _list(f, chain, skip, seen, out, links)
 
 
-def _list(folder: Path, above: tuple, skip: set, seen: set, out: list[Path], links: list) -> None:
+def _list(folder: Path, above: tuple, skip: set, seen: set, out: list[Path], links: list,
+          own: frozenset[str] = frozenset()) -> None:
     if above[-1] in seen:
         return  # reached before through a link: its files are listed once
     seen.add(above[-1])
@@ -73,7 +86,7 @@ def _list(folder: Path, above: tuple, skip: set, seen: set, out: list[Path], lin
         out.append(folder)  # cannot be read: its row says so
         return
     for name in names:
-        if name.startswith("."):
+        if name.startswith(".") or name in own:
             continue
         f = folder / name
         try:
