@@ -296,6 +296,7 @@ def test_failing_classification_keeps_the_row_and_the_figures(tmp_path, monkeypa
     row = _documents(out)[str(p)]
     assert row["status"] == "error" and row["doc_id"] == good.document.doc_id
     assert len([f for f in _figures(out) if f["source"] == str(p)]) == len(good.figures)
+    assert (out / "text" / f"{good.document.doc_id}.txt").read_text(encoding="utf-8") == good.document.text
 
 
 def test_failing_figure_stage_keeps_the_row(tmp_path, monkeypatch):

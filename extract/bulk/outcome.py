@@ -45,7 +45,7 @@ def outcome_of(result: Result, text_dir: str | None = None) -> Outcome:
     """A file's Outcome; with `text_dir` its text is written there instead of sent back."""
     doc = result.document
     text = None
-    if doc.status == "ok" and doc.doc_id:
+    if doc.text and doc.doc_id:  # also the text of a file a later stage failed on: its figures point into it
         if text_dir:
             write_text(text_dir, doc.doc_id, doc.text)
         else:
