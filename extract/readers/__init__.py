@@ -14,9 +14,10 @@ from pathlib import Path
 
 from ..errors import ExtractError, LimitExceeded, UnsupportedFormat
 from ..records import RawDocument
+from ..resources import load_toml
 from . import doc, docx, html, ocr, ofd, pdf, rtf, txt, wps
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = load_toml("limits.toml")["file_mb"] * 1024 * 1024
 
 READERS = {
     "pdf": pdf.read,
@@ -107,7 +108,8 @@ def _not_a_file(path: Path, st: os.stat_result) -> ExtractError | None:
             os.listdir(path)
         except OSError as e:
             return ExtractError(f"a folder that cannot be read ({e.strerror or e}): its files are not listed")
-        if os.path.islink(path):
+        target, parent = os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.abspath(path)))
+        if os.path.islink(path) and (parent == target or parent.startswith(target.rstrip(os.sep) + os.sep)):
             return ExtractError("a link to a folder above it (a loop): not followed")
         return UnsupportedFormat("a folder, not a file")
     return None if stat.S_ISREG(st.st_mode) else UnsupportedFormat("not a regular file, not read")

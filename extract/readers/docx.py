@@ -19,10 +19,12 @@ from pathlib import Path
 
 from ..errors import ExtractError, LimitExceeded, UnreadableDocument
 from ..records import RawDocument
+from ..resources import load_toml
 
-MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes inflated from the parts parsed (media are never read)
-MAX_RATIO = 50  # bytes inflated per compressed byte of a part, past 10 MB inflated
-_RATIO_FROM = 10 * 1024 * 1024
+_LIMITS = load_toml("limits.toml")
+MAX_UNCOMPRESSED = _LIMITS["zip_parsed_mb"] * 1024 * 1024  # bytes inflated from the parts parsed (not media)
+MAX_RATIO = _LIMITS["zip_max_ratio"]  # bytes inflated per compressed byte, past _RATIO_FROM inflated
+_RATIO_FROM = _LIMITS["zip_ratio_from_mb"] * 1024 * 1024
 _CHUNK = 1 << 20
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARSED = (".xml", ".rels")  # the parts a reader parses: what the limits count
@@ -35,7 +37,7 @@ class BoundedZip(zipfile.ZipFile):
 
     def __init__(self, data: bytes, limit: int, kind: str):
         super().__init__(io.BytesIO(data))
-        self.data, self.limit, self.kind, self.inflated = data, limit, kind, 0
+        self.data, self.limit, self.kind, self.inflated, self.consumed = data, limit, kind, 0, 0
 
     def check(self, total: int, declared: bool = False, packed: int | None = None) -> None:
         """Refuse `total` bytes (inflated so far, or declared) past the limit or the ratio."""
@@ -61,6 +63,7 @@ class BoundedZip(zipfile.ZipFile):
         if info.compress_type == zipfile.ZIP_STORED:
             part = data[start:start + info.compress_size]
             self.inflated += len(part)
+            self.consumed += len(part)
             self.check(self.inflated)
             return part
         d = zlib.decompressobj(-15)
@@ -76,11 +79,13 @@ class BoundedZip(zipfile.ZipFile):
             except zlib.error as e:
                 raise UnreadableDocument(f"damaged {self.kind} (part {info.filename}: {e})") from None
             pending = d.unconsumed_tail
+            packed = min(pos, len(data)) - start - len(pending)
             total += len(piece)
             self.inflated += len(piece)
-            self.check(self.inflated)
-            self.check(total, packed=min(pos, len(data)) - start - len(pending))
+            self.check(total, packed=packed)  # this part
+            self.check(self.inflated, packed=self.consumed + packed)  # and every part read so far
             chunks.append(piece)
+        self.consumed += min(pos, len(data)) - start - len(pending) - len(d.unused_data)
         return b"".join(chunks)
 
     def _read_other(self, info: zipfile.ZipInfo, pwd) -> bytes:

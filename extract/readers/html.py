@@ -44,7 +44,7 @@ def read(path: Path, data: bytes) -> RawDocument:
     except (etree.ParserError, ValueError) as e:
         raise UnreadableDocument(f"cannot parse HTML ({e})") from None
     rules = load_toml("html.toml")
-    if _too_deep(root):
+    if _too_deep(root, load_toml("limits.toml")["html_max_depth"]):
         return RawDocument(pages=(_stripped(text, rules),), format="html", encoding=enc)
     drop_tags = set(rules["drop_tags"])
     drop_attr = re.compile(rules["drop_class_or_id"], re.I)
@@ -76,17 +76,14 @@ def _lines(parts: list[str]) -> str:
     return re.sub(r"[ \t\r]*\n[ \t\r\n]*", "\n", "".join(parts)).strip()
 
 
-_MAX_DEPTH = 2000  # libxml2 stops at 2,048 levels even with huge_tree
-
-
-def _too_deep(root) -> bool:
-    """True when the tree reaches the depth where libxml2 stops (what is deeper was dropped)."""
+def _too_deep(root, max_depth: int) -> bool:
+    """True when the tree reaches `max_depth`, near where libxml2 stops (what is deeper was dropped)."""
     from lxml import etree
 
     depth = 0
     for event, _ in etree.iterwalk(root, events=("start", "end")):
         depth += 1 if event == "start" else -1
-        if depth >= _MAX_DEPTH:
+        if depth >= max_depth:
             return True
     return False
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import UnreadableDocument
 from ..records import RawDocument
+from ..resources import load_toml
 from .txt import _mostly_common_cjk
 
 _ANSICPG = re.compile(rb"\\ansicpg(\d+)")
@@ -21,7 +22,6 @@ _FCHARSET = re.compile(rb"\\fcharset(\d+)")
 _RAW_8BIT = re.compile(rb"[\x80-\xff]")
 _CODEPAGES = {936: "gb18030", 950: "big5hkscs", 65001: "utf-8"}
 _CHARSETS = {134: "gb18030", 136: "big5hkscs"}  # \fcharset: GB2312, Big5
-_MAX_REPLACED = 0.01  # share of characters left as U+FFFD past which the text is refused
 
 
 def _text(source: str, encoding: str, declared: bool = True) -> str:
@@ -69,6 +69,6 @@ def read(path: Path, data: bytes) -> RawDocument:
                 text, encoding = other, enc
                 break
     bad = text.count("\ufffd")
-    if bad >= 3 and bad > _MAX_REPLACED * len(text.strip()):
+    if bad >= 3 and bad > load_toml("limits.toml")["rtf_max_replaced"] * len(text.strip()):
         raise UnreadableDocument(f"RTF text in an unknown encoding ({bad} characters cannot be decoded)")
     return RawDocument(pages=(text,), format="rtf", encoding=encoding)
