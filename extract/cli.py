@@ -116,7 +116,7 @@ def extract(ctx: click.Context, paths: tuple[Path, ...], out_dir: Path, jobs: in
     from .bulk import RunOptions, run
     from .resources import SettingsError, use_settings
 
-    files = iter_inputs(paths)
+    files = iter_inputs(paths, exclude=(out_dir,))
     if not files:
         raise click.UsageError(f"no files to read under {', '.join(str(p) for p in paths)}", ctx)
     if config is not None:

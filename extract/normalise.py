@@ -168,12 +168,14 @@ def _tail_start(lines: list[str], rules: FurnitureRules) -> int:
 
 def remove_furniture(lines: list[str]) -> list[str]:
     """Drop furniture lines (anywhere, and a site's name and navigation among the first lines),
-    furniture inside lines, the site's trailing block, lines repeating the title at the top, and
+    furniture inside lines, the site's trailing block, the line repeating the title at the top (a
+    line that comes back more than once is a list's, and kept), and
     the "1、" "2、" markers of preview fragments (joining a fragment to the sentence it continues).
     Page-break lines (`\\f`) are kept."""
     rules = furniture_rules()
     out: list[str] = []
-    title = None  # the first line of text that is not furniture: repeats of it at the top are dropped
+    title = None  # the first line of text that is not furniture: a repeat of it at the top is dropped
+    repeats: list[int] = []  # where that line comes again among the first lines
     in_fragments = False
     expected = 1
     first_fragment = 0
@@ -198,7 +200,7 @@ def remove_furniture(lines: list[str]) -> list[str]:
             continue
         if body_seen < 12:
             if s == title and len(s) < 50 and s[-1] not in SENTENCE_END:
-                continue  # the title repeated (a site puts it above and below its banner)
+                repeats.append(len(out))  # the title repeated (a site puts it above and below its banner)
             if title is None:
                 title = s
         body_seen += 1
@@ -212,7 +214,15 @@ def remove_furniture(lines: list[str]) -> list[str]:
                     out[prev] = out[prev] + s
                     continue
         out.append(s)
+    if len(repeats) == 1 and out[repeats[0]] == title and _is_title(title, out):
+        del out[repeats[0]]  # once: a line that comes three times or more is a list's, not a title
     return out
+
+
+def _is_title(line: str, lines: list[str]) -> bool:
+    """True when `line` is the title `find_title` reads from the first of `lines`."""
+    found = find_title([l for l in lines if l and l != PAGE_BREAK])
+    return bool(found) and line.strip("《》").startswith(found)
 
 
 def _last_text_index(lines: list[str]) -> int | None:

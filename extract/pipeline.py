@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import readers
 from .errors import ExtractError, FileTimeout, ShequError, one_line
+from .names import display_name
 from .normalise import normalise
 from .readers import ocr_marks
 from .records import Claim, Document, Figure, Honour, Result
@@ -77,8 +78,7 @@ def _stage_error(stage: str, e: Exception, progress: _Progress) -> _StageFailed:
 def _read(path: Path, progress: _Progress) -> Document:
     """Stages read and normalise: the file's bytes, its format, its normalised text."""
     try:
-        readers.check_size(path)
-        data = path.read_bytes()
+        data = readers.read_file(path)
     except ExtractError as e:
         raise _StageFailed(e.status, str(e)) from None
     except OSError as e:
@@ -154,7 +154,7 @@ def _time_limit(seconds: int | None):
 def process_file(path: str | Path, time_limit: int | None = DEFAULT_TIME_LIMIT_S) -> Result:
     """Every record mined from one file: the document, its figures, standards claims, honours and
     flags. Never raises for a problem of the file: the document row says what went wrong."""
-    progress = _Progress(str(path))
+    progress = _Progress(display_name(path))
     try:
         with _time_limit(time_limit):
             return _mine(Path(path), progress)
@@ -167,7 +167,7 @@ def process_file(path: str | Path, time_limit: int | None = DEFAULT_TIME_LIMIT_S
 def read(path: str | Path, time_limit: int | None = None) -> Document:
     """Read and normalise one file into a Document (status `ok`, or why not). Never raises for a
     problem of the file."""
-    progress = _Progress(str(path))
+    progress = _Progress(display_name(path))
     try:
         with _time_limit(time_limit):
             return _read(Path(path), progress)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..audit.corpus import Digest, digest
+from ..names import display_name
 from ..pipeline import DEFAULT_TIME_LIMIT_S, process_file
 from ..records import Document, Result
 from ..resources import apply_settings
@@ -44,7 +45,7 @@ def outcome_of(result: Result, text_dir: str | None = None) -> Outcome:
     """A file's Outcome; with `text_dir` its text is written there instead of sent back."""
     doc = result.document
     text = None
-    if doc.status == "ok" and doc.doc_id:
+    if doc.text and doc.doc_id:  # also the text of a file a later stage failed on: its figures point into it
         if text_dir:
             write_text(text_dir, doc.doc_id, doc.text)
         else:
@@ -75,7 +76,7 @@ def outcomes_for(paths: list[str], time_limit: int | None = DEFAULT_TIME_LIMIT_S
 
 def failed_outcome(path: str, why: str) -> Outcome:
     """The error row of a file that no engine could process (its worker died, its task failed)."""
-    doc = Document(source=path, doc_id="", format="", status="error", error=why)
+    doc = Document(source=display_name(path), doc_id="", format="", status="error", error=why)
     return Outcome(doc, rows_of(Result(doc)))
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from .. import __version__
 from ..audit.corpus import CHECKS_VERSION, CorpusIndex, digest
 from ..pipeline import DEFAULT_TIME_LIMIT_S
+from ..names import display_name, os_name
 from ..records import Document
 from ..resources import settings_info
 from . import engines
@@ -131,14 +132,16 @@ def run(files: list[Path], out_dir: Path, options: RunOptions | None = None,
 
 
 def _inputs(files: list[Path]) -> dict[str, tuple[str, os.stat_result | None]]:
-    """resolved path -> (the path as given, its stat), each file once however it was named."""
+    """resolved path -> (the path as given, its stat), each file once however it was named. Keys
+    are display names (`names.display_name`: what the store holds); the path as given stays the
+    OS's name, to open the file."""
     given: dict[str, tuple[str, os.stat_result | None]] = {}
     for f in files:
         try:
             st, resolved = f.stat(), str(f.resolve())
-        except OSError:
+        except (OSError, RuntimeError):  # a dangling link, a link loop (RuntimeError before Python 3.13)
             st, resolved = None, os.path.abspath(f)
-        given.setdefault(resolved, (str(f), st))
+        given.setdefault(display_name(resolved), (str(f), st))
     return given
 
 
@@ -157,13 +160,13 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
     path_of = {v[0]: p for p, v in known.items()}
     changed = False
     # documents not among the inputs: dropped when their file is gone, else kept unless --prune/--full
-    names = {source for source, _ in given.values()}
+    names = {display_name(source) for source, _ in given.values()}
     drop = []
     for source in store.sources():
         path = path_of.get(source)
         if path in given or (path is None and source in names):
             continue
-        if not os.path.exists(path or source):
+        if not os.path.lexists(os_name(path or source)):
             summary.gone.append(source)
         elif options.prune or not options.incremental:
             summary.pruned.append(source)
@@ -173,8 +176,8 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
         drop.append(source)
     # the same file named another way than last time: its rows follow the new name (a name that
     # now stands for another file first gives way)
-    renames = [(known[path][0], source) for path, (source, _) in given.items()
-               if path in known and known[path][0] != source]
+    renames = [(known[path][0], display_name(source)) for path, (source, _) in given.items()
+               if path in known and known[path][0] != display_name(source)]
     drop += [new for _, new in renames if new in path_of and new not in drop]
     if drop:
         _remove_outputs(out_dir, store.delete_sources(drop))
@@ -248,7 +251,7 @@ def _process(todo, out_dir, options, store, workers, progress, phase, info) -> i
         warm_up()  # a missing or mismatched model stops the run here, with one line, not once per file
     phase("reading", len(todo))
     text_dir = out_dir / "text"
-    where = {source: (path, st) for path, source, st in todo}
+    where = {display_name(source): (path, st) for path, source, st in todo}
     sources = [source for _, source, _ in todo]
     stream = engines.dask(sources, options.scheduler, options.time_limit, info) if options.engine == "dask" \
         else engines.local(workers, sources, options.time_limit, str(text_dir))

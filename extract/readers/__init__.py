@@ -5,15 +5,19 @@ ties), so a `.doc` that is really HTML, RTF or DOCX is read as what it is.
 """
 from __future__ import annotations
 
+import errno
 import io
+import os
+import stat
 import zipfile
 from pathlib import Path
 
-from ..errors import LimitExceeded, UnsupportedFormat
+from ..errors import ExtractError, LimitExceeded, UnsupportedFormat
 from ..records import RawDocument
+from ..resources import load_toml
 from . import doc, docx, html, ocr, ofd, pdf, rtf, txt, wps
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = load_toml("limits.toml")["file_mb"] * 1024 * 1024
 
 READERS = {
     "pdf": pdf.read,
@@ -90,13 +94,74 @@ def check_size(path: Path) -> None:
         raise LimitExceeded(f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit")
 
 
+_NOT_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+              (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _not_a_file(path: Path, st: os.stat_result) -> ExtractError | None:
+    """The error of a path that is not a regular file (None for a regular file)."""
+    for test, what in _NOT_FILES:
+        if test(st.st_mode):
+            return UnsupportedFormat(f"not a file: {what}, not read")
+    if stat.S_ISDIR(st.st_mode):
+        try:
+            os.listdir(path)
+        except OSError as e:
+            return ExtractError(f"a folder that cannot be read ({e.strerror or e}): its files are not listed")
+        target, parent = os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.abspath(path)))
+        if os.path.islink(path) and (parent == target or parent.startswith(target.rstrip(os.sep) + os.sep)):
+            return ExtractError("a link to a folder above it (a loop): not followed")
+        return UnsupportedFormat("a folder, not a file")
+    return None if stat.S_ISREG(st.st_mode) else UnsupportedFormat("not a regular file, not read")
+
+
+def _stat_error(path: Path, e: OSError) -> ExtractError:
+    if e.errno == errno.ELOOP:
+        return ExtractError("a symbolic link loop (the link leads back to itself): not followed")
+    if e.errno == errno.ENOENT and os.path.islink(path):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        from ..names import display_name
+
+        return ExtractError(f"a dangling symbolic link (its target {display_name(target)} does not exist)")
+    return ExtractError(f"cannot open file: {e.strerror or e}")
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a regular file, refused past MAX_FILE_BYTES (counted while reading, not taken
+    from the size the file system reports). A FIFO, a device, a socket, a folder, a link loop or a
+    dangling link is never opened: an ExtractError says what it is."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise _stat_error(path, e) from None
+    err = _not_a_file(path, st)
+    if err is not None:
+        raise err
+    if st.st_size > MAX_FILE_BYTES:
+        raise LimitExceeded(f"file is {st.st_size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit")
+    try:  # O_NONBLOCK: a FIFO swapped in since the stat cannot block the open
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise _stat_error(path, e) from None
+    with os.fdopen(fd, "rb") as f:
+        err = _not_a_file(path, os.fstat(fd))
+        if err is not None:
+            raise err
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise LimitExceeded(f"file is over the {MAX_FILE_BYTES // 2**20} MB limit")
+    return data
+
+
 def read(path: Path, data: bytes | None = None, fmt: str | None = None) -> RawDocument:
     """Read one file into page texts, choosing the reader by content. `data` and `fmt`, when the
     caller already has them, save reading and sniffing the file again."""
     path = Path(path)
     if data is None:
-        check_size(path)
-        data = path.read_bytes()
+        data = read_file(path)
     fmt = fmt or sniff(data, path.suffix.lower())
     reader = READERS.get(fmt)
     if reader is None:

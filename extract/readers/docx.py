@@ -3,37 +3,112 @@ text boxes, content controls, tracked changes as accepted, field results, footno
 
 Only the main document part is parsed (with python-docx's own XML parser, which resolves no
 entities): opening the whole package with `docx.Document` parses styles, numbering, settings and
-every other part, and cost 11 ms a file against 1 ms. The zip is checked first: a file whose
-parts decompress past `MAX_UNCOMPRESSED` (a zip bomb) is refused without inflating it."""
+every other part, and cost 11 ms a file against 1 ms. The zip is bounded (`BoundedZip`): the
+bytes actually inflated from the parts parsed are counted as they are read, and reading stops
+past `MAX_UNCOMPRESSED` or past `MAX_RATIO` times the file's size (a zip bomb, whatever sizes its
+headers declare); media are never read, so a DOCX full of photos is not refused for them."""
 from __future__ import annotations
 
 import io
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
-from ..errors import LimitExceeded, UnreadableDocument
+from ..errors import ExtractError, LimitExceeded, UnreadableDocument
 from ..records import RawDocument
+from ..resources import load_toml
 
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_RATIO = 200
+_LIMITS = load_toml("limits.toml")
+MAX_UNCOMPRESSED = _LIMITS["zip_parsed_mb"] * 1024 * 1024  # bytes inflated from the parts parsed (not media)
+MAX_RATIO = _LIMITS["zip_max_ratio"]  # bytes inflated per compressed byte, past _RATIO_FROM inflated
+_RATIO_FROM = _LIMITS["zip_ratio_from_mb"] * 1024 * 1024
+_CHUNK = 1 << 20
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARSED = (".xml", ".rels")  # the parts a reader parses: what the limits count
 
 
-def check_zip(data: bytes, limit: int = MAX_UNCOMPRESSED, kind: str = "DOCX") -> zipfile.ZipFile:
-    """Open a zip and refuse it when its declared sizes exceed the limit or compress implausibly
-    (`kind` names the format in the error: DOCX, OFD)."""
+class BoundedZip(zipfile.ZipFile):
+    """A zip whose `read` inflates a part itself from its local header, counting the bytes it
+    actually inflates and the compressed bytes it consumes (whatever the headers declare), and
+    stops past the limit, or past MAX_RATIO bytes inflated per compressed byte."""
+
+    def __init__(self, data: bytes, limit: int, kind: str):
+        super().__init__(io.BytesIO(data))
+        self.data, self.limit, self.kind, self.inflated, self.consumed = data, limit, kind, 0, 0
+
+    def check(self, total: int, declared: bool = False, packed: int | None = None) -> None:
+        """Refuse `total` bytes (inflated so far, or declared) past the limit or the ratio."""
+        says = "declares" if declared else "decompresses to"
+        if total > self.limit:
+            raise LimitExceeded(f"{self.kind} {says} {total / 2**20:.0f} MB (limit {self.limit // 2**20} MB): "
+                                "refused as a possible zip bomb")
+        if packed is not None and total > _RATIO_FROM and total > MAX_RATIO * max(packed, 1):
+            raise LimitExceeded(f"{self.kind} decompresses {packed / 2**10:.0f} KB into over {total / 2**20:.0f} MB "
+                                f"(more than {MAX_RATIO} times): refused as a possible zip bomb")
+
+    def read(self, name, pwd=None) -> bytes:
+        info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+        if info.flag_bits & 0x1:
+            raise UnreadableDocument(f"encrypted {self.kind} (part {info.filename}): cannot be read")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return self._read_other(info, pwd)
+        data, off = self.data, info.header_offset
+        if data[off:off + 4] != b"PK\x03\x04":
+            raise UnreadableDocument(f"damaged {self.kind} (part {info.filename} has no local header)")
+        n, m = struct.unpack("<HH", data[off + 26:off + 30])
+        start = off + 30 + n + m
+        if info.compress_type == zipfile.ZIP_STORED:
+            part = data[start:start + info.compress_size]
+            self.inflated += len(part)
+            self.consumed += len(part)
+            self.check(self.inflated)
+            return part
+        d = zlib.decompressobj(-15)
+        chunks: list[bytes] = []
+        pos, pending, total = start, b"", 0
+        while not d.eof:
+            if not pending:
+                if pos >= len(data):
+                    break  # truncated: what was inflated is kept
+                pending, pos = data[pos:pos + _CHUNK], pos + _CHUNK
+            try:
+                piece = d.decompress(pending, _CHUNK)
+            except zlib.error as e:
+                raise UnreadableDocument(f"damaged {self.kind} (part {info.filename}: {e})") from None
+            pending = d.unconsumed_tail
+            packed = min(pos, len(data)) - start - len(pending)
+            total += len(piece)
+            self.inflated += len(piece)
+            self.check(total, packed=packed)  # this part
+            self.check(self.inflated, packed=self.consumed + packed)  # and every part read so far
+            chunks.append(piece)
+        self.consumed += min(pos, len(data)) - start - len(pending) - len(d.unused_data)
+        return b"".join(chunks)
+
+    def _read_other(self, info: zipfile.ZipInfo, pwd) -> bytes:
+        """A part compressed otherwise (bzip2, lzma): zipfile's reader, its output counted."""
+        chunks: list[bytes] = []
+        with self.open(info, pwd=pwd) as f:
+            while chunk := f.read(_CHUNK):
+                self.inflated += len(chunk)
+                self.check(self.inflated)
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def check_zip(data: bytes, limit: int | None = None, kind: str = "DOCX") -> BoundedZip:
+    """Open a zip whose reads are bounded (`BoundedZip`), refusing it at once when the parts it
+    would parse (XML, not the media) declare more than the limit (`kind` names the format in the
+    error: DOCX, OFD). Declared sizes only refuse early: the limit holds on what is inflated."""
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
+        zf = BoundedZip(data, MAX_UNCOMPRESSED if limit is None else limit, kind)
         infos = zf.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError) as e:
         raise UnreadableDocument(f"damaged {kind} (not a readable zip: {e})") from None
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > limit or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-        raise LimitExceeded(f"{kind} decompresses to {total / 2**20:.0f} MB (limit {limit // 2**20} MB): "
-                            "refused as a possible zip bomb")
+    zf.check(sum(i.file_size for i in infos if i.filename.lower().endswith(_PARSED)), declared=True)
     return zf
 
 
@@ -57,6 +132,8 @@ def main_part(zf: zipfile.ZipFile) -> str:
         rels = parse_xml(zf.read("_rels/.rels"))
     except KeyError:
         raise UnreadableDocument("damaged DOCX (the package has no _rels/.rels)") from None
+    except ExtractError:
+        raise
     except Exception as e:
         raise UnreadableDocument(f"damaged DOCX (unreadable _rels/.rels: {type(e).__name__})") from None
     for rel in rels.iter(_REL):
@@ -87,8 +164,8 @@ def _inline_text(node, boxes: list) -> str:
             tag = child.tag
             if tag in _SKIP:
                 continue
-            if tag == _W + "t":
-                out.append(child.text or "")
+            if tag == _W + "t":  # an entity reference left unresolved keeps the text after it (its tail)
+                out.append((child.text or "") + "".join(c.tail or "" for c in child))
             elif tag == _W + "tab":
                 out.append("\t")
             elif tag in (_W + "br", _W + "cr"):
@@ -134,6 +211,8 @@ def _notes(zf: zipfile.ZipFile, main: str) -> list[str]:
     rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
     try:
         rels = parse_xml(zf.read(rels_name))
+    except ExtractError:
+        raise
     except Exception:
         return []
     lines: list[str] = []
@@ -144,6 +223,8 @@ def _notes(zf: zipfile.ZipFile, main: str) -> list[str]:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(main), rel.get("Target") or ""))
         try:
             root = parse_xml(zf.read(target))
+        except ExtractError:
+            raise
         except Exception:
             continue
         for note in root.iterchildren(_W + kind):
@@ -165,6 +246,8 @@ def read(path: Path, data: bytes) -> RawDocument:
         root = parse_xml(zf.read(name))
     except KeyError:
         raise UnreadableDocument(f"damaged DOCX (its main document {name} is missing)") from None
+    except ExtractError:
+        raise
     except Exception as e:
         raise UnreadableDocument(f"damaged DOCX ({type(e).__name__}: {str(e)[:80]})") from None
     body = root.find(_W + "body")

@@ -1,7 +1,12 @@
 """HTML pages saved from document sites: decoded with the declared charset (gb2312/gbk read as
-GB18030), scripts, styles and navigation dropped, block elements turned into lines."""
+GB18030), scripts, styles and navigation dropped, block elements turned into lines.
+
+Parsed with lxml's `huge_tree` (libxml2 otherwise stops at 256 levels of nesting and drops the
+rest); a page nested deeper than even that allows (2,048 levels) is read by stripping its tags,
+so no text is lost."""
 from __future__ import annotations
 
+import html as _html
 import re
 from pathlib import Path
 
@@ -22,7 +27,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
         declared = m.group(1).decode("ascii").lower()
         enc = _SUPERSETS.get(declared, declared)
         try:
-            return data.decode(enc), enc
+            return data.decode(enc).replace("\x00", ""), enc
         except (LookupError, UnicodeDecodeError):
             pass
     return decode(data)
@@ -35,10 +40,12 @@ def read(path: Path, data: bytes) -> RawDocument:
 
     text, enc = decode_html(data)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as e:
         raise UnreadableDocument(f"cannot parse HTML ({e})") from None
     rules = load_toml("html.toml")
+    if _too_deep(root, load_toml("limits.toml")["html_max_depth"]):
+        return RawDocument(pages=(_stripped(text, rules),), format="html", encoding=enc)
     drop_tags = set(rules["drop_tags"])
     drop_attr = re.compile(rules["drop_class_or_id"], re.I)
     for el in list(root.iter()):
@@ -51,19 +58,61 @@ def read(path: Path, data: bytes) -> RawDocument:
             if el.getparent() is not None:
                 el.drop_tree()
     parts: list[str] = []
-
-    def walk(el):
+    for event, el in etree.iterwalk(root, events=("start", "end")):  # no recursion: any depth
+        if event == "start":
+            if el.tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if el.text:
+                parts.append(el.text)
+            continue
         if el.tag in _BLOCK_TAGS:
             parts.append("\n")
-        if el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if el.tag in _BLOCK_TAGS:
-            parts.append("\n")
+        if el.tail and el is not root:
+            parts.append(el.tail)
+    return RawDocument(pages=(_lines(parts),), format="html", encoding=enc)
 
-    walk(root)
-    body = re.sub(r"[ \t\r]*\n[ \t\r\n]*", "\n", "".join(parts)).strip()
-    return RawDocument(pages=(body,), format="html", encoding=enc)
+
+def _lines(parts: list[str]) -> str:
+    return re.sub(r"[ \t\r]*\n[ \t\r\n]*", "\n", "".join(parts)).strip()
+
+
+def _too_deep(root, max_depth: int) -> bool:
+    """True when the tree reaches `max_depth`, near where libxml2 stops (what is deeper was dropped)."""
+    from lxml import etree
+
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth >= max_depth:
+            return True
+    return False
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>|<!--.*?-->|<![^>]*>|<\?[^>]*>", re.S)
+
+
+def _stripped(text: str, rules: dict) -> str:
+    """The text of a page too deep for a tree: tags stripped, the content of the dropped elements
+    (scripts, styles, navigation …) skipped, block elements turned into lines."""
+    drop = (set(rules["drop_tags"]) - {"head"}) | {"title"}  # a missing </head> must not drop the page
+    parts: list[str] = []
+    skipping: list[str] = []
+    at = 0
+    for m in _TAG.finditer(text):
+        if not skipping:
+            parts.append(_html.unescape(text[at:m.start()]))
+        at = m.end()
+        name = (m.group(2) or "").lower()
+        if not name:
+            continue
+        closing = m.group(1) == "/"
+        if name in drop:
+            if closing and skipping and skipping[-1] == name:
+                skipping.pop()
+            elif not closing and not m.group(0).endswith("/>"):
+                skipping.append(name)
+        elif name in _BLOCK_TAGS and not skipping:
+            parts.append("\n")
+    if not skipping:
+        parts.append(_html.unescape(text[at:]))
+    return _lines(parts)

@@ -117,7 +117,7 @@ def _text_pieces(root) -> list[layout.Piece]:
         for code in obj:
             if _local(code.tag) != "TextCode":
                 continue
-            text = code.text or ""
+            text = (code.text or "") + "".join(c.tail or "" for c in code)  # the text after an entity kept
             if not text.strip():
                 continue
             x = _numbers(code.get("X"))[0] if code.get("X") else x

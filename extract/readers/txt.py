@@ -46,7 +46,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes of text: (text, encoding name). Raises UnreadableDocument when no encoding fits."""
+    """Decode bytes of text: (text, encoding name), stray NUL characters dropped. Raises
+    UnreadableDocument when no encoding fits."""
+    text, enc = _decode(data)
+    return text.replace("\x00", ""), enc
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc.replace("-sig", "")
@@ -97,7 +103,8 @@ def looks_like_text(data: bytes) -> bool:
     sample = data[:8192]
     if _utf16_without_bom(data) or sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
-    if b"\x00" in sample:
+    nul = sample.count(0)  # a stray NUL or two (a copy gone wrong) does not make a report binary
+    if nul > 4 and nul > len(sample) // 1000:
         return False
     controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in sample)
     if controls / len(sample) > 0.01:
