@@ -5,7 +5,8 @@
     python bench/pathological.py --case digits_8kb --case one_line_60mb
     python bench/pathological.py --scale 0.1     # every case at a tenth of its size
 
-Cases: a 60 MB text of one line (our own report texts, samples and blind sets, one after another); 2 million mixed numerals (1万2千3百 …); a run of 8 KB of digits;
+Cases: a 60 MB text of one line (the blind sets' report texts one after another; `dense_line_60mb`:
+with the samples, four times as dense in figures); 2 million mixed numerals (1万2千3百 …); a run of 8 KB of digits;
 12 KB of 1万2千3百 repeated; one sentence of 1 MB; an HTML table of 100k cells; a PDF of 10k
 pages. Each case runs `process_file` in a fresh process, which prints the CPU seconds, MB/s (of
 the normalised text, and of the file for the whole function) and the peak RSS after each stage
@@ -26,26 +27,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 MB = 1_000_000
 
 
-def own_texts() -> list[Path]:
-    """The project's own report texts: the samples and the blind sets written in the shapes of
-    real reports (tests/data/blind*)."""
-    paths = sorted((ROOT / "corpora" / "samples_src").glob("*.txt"))
-    for folder in sorted((ROOT / "tests" / "data").glob("blind*")):
-        paths += sorted(p for p in folder.glob("*.txt") if not p.name.endswith(".excluded.txt"))
-    return paths
-
-
 @functools.cache
-def _prose() -> str:
-    """Our own report texts, one paragraph after another, without site furniture."""
+def _prose(dense: bool = False) -> str:
+    """Our own report texts, one paragraph after another, without site furniture: the blind sets,
+    written in the shapes of real reports (a figure every ~117 characters, the real reports' ~140);
+    `dense`: the samples too (a figure every ~26 characters)."""
     from extract.normalise import furniture_rules, is_furniture
+    from reallike import own_texts
 
     rules = furniture_rules()
-    return "".join(rules.inline.sub("", line.strip()) for p in own_texts()
+    paths = [p for p in own_texts() if dense or "samples_src" not in p.parts]
+    return "".join(rules.inline.sub("", line.strip()) for p in paths
                    for line in p.read_text(encoding="utf-8").splitlines()
                    if line.strip() and not is_furniture(line) and not rules.cut_tail.fullmatch(line.strip()))
 
@@ -86,9 +83,9 @@ def build(case: str, folder: Path, scale: float) -> Path:
     """The file of one case, scaled."""
     rng = random.Random(16)
     s = lambda n: max(1, int(n * scale))  # noqa: E731
-    if case == "one_line_60mb":
+    if case in ("one_line_60mb", "dense_line_60mb"):
         path = folder / "one_line.txt"
-        path.write_text(_fill(_prose(), s(60 * MB)), encoding="utf-8")
+        path.write_text(_fill(_prose(case.startswith("dense")), s(60 * MB)), encoding="utf-8")
     elif case == "mixed_numerals_2m":
         path = folder / "numerals.txt"
         path.write_text(_mixed_numerals(s(2_000_000), rng), encoding="utf-8")
@@ -122,7 +119,7 @@ def build(case: str, folder: Path, scale: float) -> Path:
     return path
 
 
-CASES = ["one_line_60mb", "mixed_numerals_2m", "digits_8kb", "wan_qian_bai_12kb", "sentence_1mb",
+CASES = ["one_line_60mb", "dense_line_60mb", "mixed_numerals_2m", "digits_8kb", "wan_qian_bai_12kb", "sentence_1mb",
          "table_100k_cells", "pdf_10k_pages"]
 
 
