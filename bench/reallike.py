@@ -73,7 +73,9 @@ def report(rng: random.Random, texts: list[str], shape: str) -> list[str]:
     head, body, tail = _split(texts[rng.randrange(len(texts))])
     title = head[-1] if head else (body[0][:30] if body else "")
     if shape == "excerpt":
-        sentences = [s for p in body for s in _sentences(p)]
+        from extract.normalise import is_furniture
+
+        sentences = [s for p in body for s in _sentences(p) if not is_furniture(s)]
         k = rng.randint(3, 8)
         at = rng.randrange(max(1, len(sentences) - k))
         return [title, "".join(sentences[at:at + k])]
