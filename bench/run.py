@@ -6,9 +6,15 @@
     jieba.posseg over the full text + regexes.
 
     python bench/run.py --docs 60
+    python bench/run.py --docs 200 --corpus real-like     # reports shaped like real ones
+    python bench/run.py --docs 200 --corpus real-like --keep DIR   # ... and keep the corpus in DIR
+    python bench/run.py --stage floor DIR                 # only the floor (or naive) over DIR's files,
+                                                          # to time it as a whole process
 
-The corpus is made from corpora/samples_src with every number varied: 10-page PDFs, DOCX with
-tables, GBK and UTF-8 TXT, and HTML. Prints docs/s, MB/s (input bytes), peak RSS and the
+The generated corpus is made from corpora/samples_src with every number varied: 10-page PDFs, DOCX
+with tables, GBK and UTF-8 TXT, and HTML. The real-like corpus (bench/reallike.py) recombines the
+samples and the blind sets into long prose, excerpts, tables and pages with site furniture, PDFs
+with an embedded CJK font. Prints docs/s, MB/s (input bytes), peak RSS and the
 ratios, and ends with one machine-readable line."""
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import make_samples  # noqa: E402
 
@@ -76,7 +83,11 @@ def floor(files: list[Path]) -> None:
             xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
             re.sub(r"<[^>]+>", "", xml)
         elif p.suffix in (".html", ".htm"):
-            lxml.html.document_fromstring(data.decode("gb18030")).text_content()
+            try:
+                page = data.decode("utf-8")
+            except UnicodeDecodeError:
+                page = data.decode("gb18030")
+            lxml.html.document_fromstring(page).text_content()
         else:
             try:
                 data.decode("utf-8")
@@ -126,12 +137,25 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=60)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--corpus", choices=["generated", "real-like"], default="generated")
+    ap.add_argument("--keep", help="write the corpus to this folder and keep it")
+    ap.add_argument("--stage", nargs=2, metavar=("floor|naive", "DIR"),
+                    help="only run the floor or the naive stack over the files of DIR, and exit")
     a = ap.parse_args()
+    if a.stage:
+        files = sorted(p for p in Path(a.stage[1]).iterdir() if p.is_file())
+        {"floor": floor, "naive": naive}[a.stage[0]](files)
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "corpus"
-        corpus.mkdir()
+        corpus = Path(a.keep) if a.keep else Path(tmp) / "corpus"
+        corpus.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
-        make_corpus(corpus, a.docs)
+        if a.corpus == "real-like":
+            from reallike import make_reallike
+
+            print(make_reallike(corpus, a.docs))
+        else:
+            make_corpus(corpus, a.docs)
         files = sorted(corpus.iterdir())
         mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"corpus: {len(files)} documents, {mb:.2f} MB, made in {time.perf_counter() - t:.1f} s")

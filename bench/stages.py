@@ -3,6 +3,7 @@
 the benchmark corpus.
 
     python bench/stages.py --docs 200
+    python bench/stages.py --docs 200 --corpus real-like
 
 Prints the CPU seconds of each stage (reading, normalising, figures, standards, checks, the
 cross-document digest, the rows) and of the whole per-file function, per run and per report."""
@@ -37,6 +38,7 @@ STAGES = [(readers, "read", "read the file"), (pipeline, "normalise", "normalise
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=200)
+    ap.add_argument("--corpus", choices=["generated", "real-like"], default="generated")
     a = ap.parse_args()
     spent: Counter = Counter()
     for module, name, label in STAGES:
@@ -51,7 +53,12 @@ def main() -> None:
         corpus, text_dir = Path(tmp) / "corpus", Path(tmp) / "text"
         corpus.mkdir()
         text_dir.mkdir()
-        make_corpus(corpus, a.docs)
+        if a.corpus == "real-like":
+            from reallike import make_reallike
+
+            make_reallike(corpus, a.docs)
+        else:
+            make_corpus(corpus, a.docs)
         t = time.process_time()
         outcome.warm_up()
         warm = time.process_time() - t

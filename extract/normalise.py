@@ -116,6 +116,26 @@ def remove_cjk_spaces(line: str) -> str:
 # copied from sites ("交流材料  XX年以来"); they become a line break.
 _WIDE_GAP = re.compile(f"(?<=[{_CJK}])[ \t]{{2,}}(?=\\S)|(?<=\\S)[ \t]{{2,}}(?=[{_CJK}])")
 
+def split_long_line(line: str) -> list[str]:
+    """A line cut into pieces of at most `[limits] long_line_chars` (furniture.toml), each after
+    the last sentence end inside it when there is one; a shorter line is returned whole."""
+    limit = furniture_rules().long_line_chars
+    if len(line) <= limit:
+        return [line]
+    out, pos = [], 0
+    while len(line) - pos > limit:
+        end = max(line.rfind(c, pos + limit // 2, pos + limit - 1) for c in SENTENCE_END)
+        cut = pos + limit
+        if end >= 0:
+            cut = end + 1
+            while cut < pos + limit and line[cut] in _CLOSERS:
+                cut += 1
+        out.append(line[pos:cut])
+        pos = cut
+    out.append(line[pos:])
+    return out
+
+
 # --- furniture ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -130,6 +150,8 @@ class FurnitureRules:
     cut_tail: re.Pattern
     fragment_start: re.Pattern
     removed_share_warning: float
+    long_line_chars: int
+    long_sentence_chars: int
 
 
 @functools.cache
@@ -140,7 +162,8 @@ def furniture_rules() -> FurnitureRules:
     return FurnitureRules(comp(data["drop_line"]["patterns"]), comp(data["header_line"]["patterns"]),
                           int(data["header_line"]["lines"]), comp(data["inline"]["patterns"]),
                           comp(data["cut_tail"]["patterns"]), comp(data["preview_fragments"]["start_markers"]),
-                          float(data["limits"]["removed_share_warning"]))
+                          float(data["limits"]["removed_share_warning"]), int(data["limits"]["long_line_chars"]),
+                          int(data["limits"]["long_sentence_chars"]))
 
 
 def is_furniture(line: str) -> bool:
@@ -291,8 +314,29 @@ def split_sentences(text: str, line_pages: list[tuple[int, int]]) -> tuple[Sente
             continue
         k = bisect.bisect_right(starts, a) - 1
         page = line_pages[k][1] if k >= 0 else 1
-        out.append(Sentence(index=len(out), start=a, end=b, page=page, text=text[a:b]))
+        for x, y in _pieces(text, a, b):
+            out.append(Sentence(index=len(out), start=x, end=y, page=page, text=text[x:y]))
     return tuple(out)
+
+
+_CLAUSE_MARKS = "，,、：:"
+
+
+def _pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """text[a:b] as one sentence, or cut into pieces of at most `[limits] long_sentence_chars`
+    (furniture.toml), each after the last clause mark inside it (or at the length)."""
+    limit = furniture_rules().long_sentence_chars
+    out = []
+    while b - a > limit:
+        mark = max(text.rfind(c, a + limit // 2, a + limit) for c in _CLAUSE_MARKS)
+        cut = mark + 1 if mark >= 0 else a + limit
+        out.append((a, cut))
+        a = cut
+        while a < b and text[a].isspace():
+            a += 1
+    if b > a:
+        out.append((a, b))
+    return out
 
 
 # --- the whole step ----------------------------------------------------------------------------
@@ -326,7 +370,7 @@ def normalise(raw: RawDocument) -> Normalised:
         if lines:
             lines.append(PAGE_BREAK)
         chunk = _WIDE_GAP.sub("\n", chunk)
-        lines.extend(l.strip() for l in chunk.split("\n"))
+        lines.extend(l.strip() for long in chunk.split("\n") for l in split_long_line(long))
     lines = [remove_cjk_spaces(l) if l != PAGE_BREAK else l for l in remove_furniture(lines)]
     if raw.format == "pdf":
         # furniture lines wrapped by the page layout are only recognisable once joined

@@ -5,6 +5,7 @@ texts costs ~27 s/MB here; plain segmentation ~0.7 s/MB)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import marshal
 import os
@@ -52,7 +53,7 @@ def _build() -> tuple[dict[str, int], int, dict[str, str]]:
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
-    with corpus_path("domain_dict.txt").open("rb") as f:
+    with _sources()[1].open("rb") as f:
         tk.load_userdict(f)
     tags: dict[str, str] = {}
     for path in _sources():
@@ -151,10 +152,11 @@ def _open_dictionary() -> Dictionary:
 
     The cache is built once from the dictionaries (~3 s) and holds, per first character, long
     strings and packed integers (marshal, which cannot run code): opening it takes ~0.03 s."""
-    stamp = "-".join(f"{int(st.st_mtime)}.{st.st_size}" for st in (p.stat() for p in _sources()))
-    cache = _cache_dir() / f"dictionary-{_CACHE_FORMAT}-{stamp}.marshal"
+    cache = _cache_dir() / cache_name()
     try:
-        return Dictionary(*marshal.loads(cache.read_bytes()))
+        opened = Dictionary(*marshal.loads(cache.read_bytes()))
+        _mark_used(cache)
+        return opened
     except (OSError, ValueError, EOFError, TypeError):
         pass
     freq, total, tag_of = _build()
@@ -166,14 +168,50 @@ def _open_dictionary() -> Dictionary:
     packed = (_buckets(freq, lambda v: array("q", v).tobytes()), total, _buckets(tag_of, "\n".join))
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        for old in cache.parent.glob("dictionary-*.marshal"):  # earlier dictionaries' caches
-            old.unlink(missing_ok=True)
+        _prune(cache.parent)
         tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
         tmp.write_bytes(marshal.dumps(packed))
         os.replace(tmp, cache)
     except OSError:  # a read-only home: no cache, the next process builds again
         pass
     return Dictionary(*packed)
+
+
+def cache_name() -> str:
+    """The cache file of this install: shequ's version, the cache layout and a hash of the
+    dictionaries' contents, so installs that differ in any of them (two checkouts, two versions)
+    keep caches of their own side by side, and ones that agree share one."""
+    from . import __version__
+
+    h = hashlib.sha256()
+    for path in _sources():
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return f"dictionary-{_CACHE_FORMAT}-{__version__}-{h.hexdigest()[:16]}.marshal"
+
+
+_UNUSED_DAYS = 90  # a cache no install has opened for this long is deleted when another is built
+
+
+def _mark_used(cache: Path) -> None:
+    """Touch the cache: its mtime says when an install last opened it."""
+    try:
+        os.utime(cache)
+    except OSError:
+        pass
+
+
+def _prune(folder: Path) -> None:
+    """Delete the dictionary caches that no install has opened for _UNUSED_DAYS days (another
+    install's cache in use is never deleted)."""
+    import time
+
+    for old in folder.glob("dictionary-*.marshal"):
+        try:
+            if time.time() - old.stat().st_mtime > _UNUSED_DAYS * 86400:
+                old.unlink()
+        except OSError:
+            pass
 
 
 def _tokenizer():

@@ -77,3 +77,43 @@ def test_load_opens_dictionary_and_tokenizer_from_nothing(cache_home):
     worker.join(timeout=60)
     assert not worker.is_alive(), "segment.load() hung"
     assert segment._tokenizer().FREQ is segment.dictionary().freq
+
+
+def test_two_installs_keep_their_own_caches(cache_home, tmp_path, monkeypatch):
+    """Two installs alternating (another version, another domain dictionary) each build their cache
+    once and never delete the other's; a cache nobody opened for months is pruned."""
+    import os
+    import time
+
+    jieba_dict, domain = segment._sources()
+    other_domain = tmp_path / "domain_dict.txt"
+    other_domain.write_bytes(domain.read_bytes() + "网格议事厅 20 n\n".encode("utf-8"))
+    installs = {"a": (jieba_dict, domain), "b": (jieba_dict, other_domain)}
+    builds = []
+    real_build = segment._build
+
+    def counting_build():
+        builds.append(segment._sources())
+        return real_build()
+
+    monkeypatch.setattr(segment, "_build", counting_build)
+    stale = cache_home / "dictionary-1-0.0.1-0000000000000000.marshal"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    month_old = time.time() - 100 * 86400
+    os.utime(stale, (month_old, month_old))
+    names = {}
+    for install in ["a", "b", "a", "b", "a"]:
+        monkeypatch.setattr(segment, "_sources", lambda i=install: installs[i])
+        segment.reset()
+        names[install] = segment.cache_name()
+        segment.dictionary().need("网格议事厅")
+        assert ("网格议事厅" in segment.dictionary().freq) == (install == "b")
+    assert names["a"] != names["b"]
+    assert len(builds) == 2  # one build per install, not one per run
+    assert sorted(p.name for p in cache_home.glob("dictionary-*.marshal")) == sorted(names.values())
+    assert not stale.exists()
+
+    from extract import __version__
+    monkeypatch.setattr("extract.__version__", __version__ + ".post1")
+    assert segment.cache_name() != names["a"]  # another version of shequ, another cache

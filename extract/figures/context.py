@@ -174,7 +174,7 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
     if len(head) >= 2 and segment.pos(head[0]).startswith("v") and head[1] in _kind_lex().community \
             and (len(head) == 2 or not _PHRASE_BREAK.isdisjoint(head[2][:1])):
         return head[0] + head[1]  # 28个创建社区，: a community named by what it does
-    if text[:s.start].endswith(lex.inside_after_noun) and re.match(r"[\u4e00-\u9fff]", item):
+    if text.endswith(lex.inside_after_noun, 0, s.start) and re.match(r"[\u4e00-\u9fff]", item):
         return ""  # 各社区内11个无主楼院: the noun before is where the things are, not what is counted
     return _counted_before(text, s.start)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .. import segment
 from ..resources import alternation, fill, record
-from .numbers import NUMERAL, BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, NEGATIVE_CHARS, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
+from .numbers import CN_CHARS, NUMERAL, BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, NEGATIVE_CHARS, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
 from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
@@ -75,6 +75,7 @@ def candidates(text: str) -> list[Span]:
     # word with the character before it (队伍2000余名, 大陆) starts no number.
     starts = [m.start() for m in start_chars().finditer(text)
               if not (m.group() in FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
+    starts = _outside_long_runs(text, starts)
     for family, pattern in r.patterns.items():
         if family == "count.people":
             matches = pattern.finditer(text)
@@ -96,6 +97,29 @@ def candidates(text: str) -> list[Span]:
     return out
 
 
+
+
+@functools.cache
+def _long_run() -> re.Pattern:
+    """A run of numeral characters longer than [scan] max_numeral_run of figures.toml."""
+    n = rules().data["scan"]["max_numeral_run"]
+    return re.compile(rf"[0-9{CN_CHARS}{''.join(sorted(POINT))},.]{{{n + 1},}}")
+
+
+def _outside_long_runs(text: str, starts: list[int]) -> list[int]:
+    """The start positions that are not inside a long run of numeral characters (which holds no
+    figure): trying a rule at each position of such a run would scan the rest of it each time."""
+    runs = [(m.start(), m.end()) for m in _long_run().finditer(text)]
+    if not runs:
+        return starts
+    out, k = [], 0
+    for pos in starts:
+        while k < len(runs) and runs[k][1] <= pos:
+            k += 1
+        if k < len(runs) and runs[k][0] <= pos:
+            continue
+        out.append(pos)
+    return out
 
 
 def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):

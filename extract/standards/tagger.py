@@ -148,11 +148,29 @@ class Tagger:
         """(P(dimension) [n x 15], P(status) [n x 3] in `statuses` order) for raw sentences."""
         coef_t = np.hstack([self.topic_coef_t, self.status_coef_t])
         intercept = np.hstack([self.topic_intercept, self.status_intercept])
-        z = self._scores(texts, coef_t, intercept)
+        z = np.zeros((len(texts), len(intercept)), dtype=np.float64)
+        for a, b in _batches(texts):  # each sentence scores alone: batches bound the memory
+            z[a:b] = self._scores(texts[a:b], coef_t, intercept)
         k = self.topic_coef_t.shape[1]
         topic, status = _sigmoid(z[:, :k]), _softmax(z[:, k:])
         order = [self.status_classes.index(s) for s in self.statuses]
         return topic, status[:, order]
+
+
+_BATCH_CHARS = 100_000  # characters of sentences whose n-grams are held at once (about 25 MB)
+
+
+def _batches(texts: list[str]):
+    """(start, end) of consecutive slices of texts, each of at most _BATCH_CHARS characters (or one
+    text)."""
+    start, size = 0, 0
+    for i, t in enumerate(texts):
+        if size and size + len(t) > _BATCH_CHARS:
+            yield start, i
+            start, size = i, 0
+        size += len(t)
+    if start < len(texts) or not texts:
+        yield start, len(texts)
 
 
 def tagger_from_arrays(arrays) -> Tagger:
