@@ -61,8 +61,12 @@ def _lex():
         "change_particles": tuple(c["change_particles"]),
         "inside_after_noun": tuple(c["inside_after_noun"]),
         "went_to": tuple(c["went_to"]),
-        "not_names": frozenset(c["not_names"]),
+        "not_names": frozenset(c["not_names"] + c["not_names_generic"]),
         "name_tags": frozenset(c["name_tags"]),
+        "merged_name_tags": frozenset(c["merged_name_tags"]),
+        "placeholder_chars": c["placeholder_chars"],
+        "list_marks": tuple(c["name_list_marks"]),
+        "list_joins": tuple(c["name_list_joins"]),
         "admin": tuple(entity_suffixes),
         "admin_tail": re.compile(f"(?:{alternation(entity_suffixes)})"
                                  f"(?![\u4e00-\u9fff]{{0,1}}(?:{alternation(c['admin_word_after'])}))"),
@@ -299,31 +303,55 @@ def year_of(sentence: str, offset_in_sentence: int) -> str:
 
 
 def _names(text: str):
-    """Place or body names in text, in order: a name word followed by an administrative word
-    (朝阳街道, xx区). Only short windows around administrative words are segmented."""
+    """Place or body names in text, in order, as (name, start, end): a name word followed by an
+    administrative word (朝阳街道, xx区, 某某街道), or one word that is a place name ending in one
+    (城关镇). Only short windows around administrative words are segmented."""
     lex = _lex()
     for m in lex.admin_tail.finditer(text):
         lo = max(0, m.start() - lex.windows.name_before)
+        suffix = m.group(0)
         words = segment.cut(text[lo:m.end()])
+        if not words:
+            continue
+        last = words[-1]
+        if last != suffix and last.endswith(suffix) and len(last) - len(suffix) >= 2:
+            stem = last[:-len(suffix)]  # 城关镇, 柳林镇: the segmenter keeps the place whole
+            if segment.pos(last) in lex.merged_name_tags and stem not in lex.not_names \
+                    and all("\u4e00" <= ch <= "\u9fff" for ch in stem):
+                yield last, m.end() - len(last), m.end()
+            continue
+        if last != suffix:
+            if len(last) >= len(suffix) or not text.startswith(last, m.end() - len(last)):
+                continue
+            words = segment.cut(text[lo:m.start()]) + [suffix]  # 长安街|道: the suffix split off
         if len(words) < 2 or words[-1] not in lex.admin:
             continue
         prev = words[-2]
-        placeholder = prev.strip("xX*") == "" and len(prev) >= 2
+        placeholder = prev.strip(lex.placeholder_chars) == "" and len(prev) >= 2
         cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in lex.not_names \
             and segment.pos(prev) in lex.name_tags and len(prev) >= 2
         if placeholder or cjk_name:
-            yield prev + words[-1]
+            yield prev + suffix, m.start() - len(prev), m.end()
+
+
+def _listed(text: str, start: int, end: int) -> bool:
+    """True when the name at text[start:end] is one of a list of names (柳塘社区、青石社区等4个社区):
+    a list names what is counted or done, not the place the sentence is about."""
+    lex = _lex()
+    return text[:start].endswith(lex.list_joins) or text.startswith(lex.list_marks, end)
 
 
 def entity_of(sentence: str, offset_in_sentence: int) -> str:
     """The place or body a figure is about: the last name in the figure's own clause (…，朝阳街道
-    获…称号), else the first name of its sentence, its grammatical subject (松涛社区隶属…，辖区1200户)."""
+    获…称号), else the first name of its sentence, its grammatical subject (松涛社区隶属…，辖区1200户).
+    A name in a list of names (柳塘社区、青石社区…) is no entity."""
     head = sentence[:offset_in_sentence]
     cut = max(head.rfind(c) for c in "，,；;：:")
-    in_clause = list(_names(head[cut + 1:]))
+    names = [(n, a, b) for n, a, b in _names(head) if not _listed(head, a, b)]
+    in_clause = [n for n, a, _ in names if a > cut]
     if in_clause:
         return in_clause[-1]
-    return next(_names(head), "")
+    return names[0][0] if names else ""
 
 
 def role_of(sentence: str, offset_in_sentence: int, planned_sentence: bool) -> str:
