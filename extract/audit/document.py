@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..records import Document, Figure, Flag, Result
 from ..resources import load_toml
+from . import partition
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,8 @@ def cues() -> _Cues:
     pm, sm, gm, ms = d["percent_mismatch"], d["sum_mismatch"], d["growth_mismatch"], d["measures"]
     return _Cues(
         share=re.compile(rf"{re.escape(pm['share_word'])}([^{breaks}]{{0,{pm['base_noun_chars']}}}?)"
-                         rf"(?:{_alt(pm['total_words'])})?的?(?:{_alt(pm['share_words'])})?(?:{_alt(pm['copulas'])})?$"),
+                         rf"(?:{_alt(pm['total_words'])})?的?(?:{_alt(pm['share_words'])})?(?:{_alt(pm['copulas'])})?$"
+                         rf"|(?<=[{breaks}])(?:{_alt(pm['ratio_words'])})$"),
         part_gap=re.compile(rf"[^{breaks}()（）]{{0,{pm['part_gap_chars']}}}[，,]?"),
         parts_marker=re.compile(rf"^[^{re.escape(sm['sentence_breaks'])}]{{0,{sm['marker_gap_chars']}}}"
                                 rf"{re.escape(sm['parts_marker'])}"),
@@ -97,10 +99,12 @@ def message(name: str, **fields) -> str:
 
 
 def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
-    """A percentage stated with its part and base (13个，占社区总数的61.9%, with 21 communities)
-    that disagrees beyond rounding. The part is the count just before 占; the base is an earlier
-    larger count of the same unit in the sentence, else the one count of that noun the report
-    gives for its whole jurisdiction (全区共有21个社区); an ambiguous base is no finding."""
+    """A percentage stated with its part and base (13个，占社区总数的61.9%, with 21 communities;
+    全镇有行政村16个，其中9个村…，占比80%) that disagrees beyond rounding. The part is the count just
+    before the share words (占…的比例为, 占比); the base is an earlier larger count of the passage
+    named by the base noun or, with none named, a kind of the part's noun; else the one count of the
+    base noun the report gives for its jurisdiction (全区共有21个社区). A finding only when the
+    stated share fits none of the possible bases."""
     out = []
     doc_entity = title_entity(doc)
     jurisdiction: dict[tuple[str, str], set[float]] = defaultdict(set)
@@ -108,75 +112,67 @@ def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
         key = measure_of(f, doc_entity)
         if key and f.quantity == "count":
             jurisdiction[(f.counted or "", f.unit)].add(f.value)
+    text = doc.text
     for group in _by_sentence(figures).values():
         for i, p in enumerate(group):
             if p.quantity != "percent" or p.value_max is not None:
                 continue
-            base0 = p.sentence_start
-            head = p.sentence[:max(0, p.start - base0)]
+            lo = group[0].sentence_start
+            head = text[lo:p.start]
             m = cues().share.search(head)
             if not m:
                 continue
-            base_noun = m.group(1).strip()
+            base_noun = (m.group(1) or "").strip()
             parts = [f for f in group[:i] if f.quantity == "count" and f.value_max is None]
             if not parts:
                 continue
             part = parts[-1]
-            between = \
-                head[part.end - base0:m.start()]
-            if not cues().part_gap.fullmatch(between):
+            if not cues().part_gap.fullmatch(text[part.end:lo + m.start()]):
                 continue  # the count before 占 belongs to another clause
-            base, source = None, ""
-            for f in reversed(parts[:-1]):
-                if f.unit == part.unit and f.value > part.value and f.counted and \
-                        (not base_noun or f.counted in base_noun or base_noun.endswith(f.counted)):
-                    base, source = f.value, "sentence"
-                    break
-            if base is None and base_noun:
+            own_share = {a.start for a, b in zip(group, group[1:]) if b.quantity == "percent" and b is not p
+                         and _is_share_of(text, a, b)}  # 女生1049人，占64.8%: a part of its own share, no base
+            bases = partition.share_bases(part, [f for f in parts[:-1] if f.start not in own_share], base_noun)
+            source = "sentence"
+            if not bases and base_noun:
                 values = set()
                 for (noun, unit), vals in jurisdiction.items():
                     if unit == part.unit and noun and (noun == base_noun or base_noun.endswith(noun)):
                         values |= {v for v in vals if v > part.value}
-                if len(values) == 1:
-                    base, source = values.pop(), "document"
-            if not base:
+                bases, source = (list(values), "document") if len(values) == 1 else ([], "")
+            if not bases:
                 continue
-            expected = part.value / base * 100
             tolerance = 0.5 * 10 ** -_decimals(p.text) + ROUNDING_SLACK
-            if abs(expected - p.value) > tolerance:
+            if all(abs(part.value / b * 100 - p.value) > tolerance for b in bases):
+                base = bases[0]
                 where = message("percent_base_in_sentence" if source == "sentence" else "percent_base_in_document")
-                out.append(_flag(doc, "percent_mismatch", "error" if source == "sentence" else "warning",
+                severity = "error" if source == "sentence" and len(set(bases)) == 1 else "warning"
+                out.append(_flag(doc, "percent_mismatch", severity,
                                  message("percent_mismatch", part=format_number(part.value), base=format_number(base),
-                                         where=where, expected=expected, stated=format_number(p.value)), (part, p)))
+                                         where=where, expected=part.value / base * 100,
+                                         stated=format_number(p.value)), (part, p)))
     return out
 
 
+def _is_share_of(text: str, part: Figure, pct: Figure) -> bool:
+    """True when `pct` is stated as the share of `part` (13个，占…61.9%)."""
+    m = cues().share.search(text[part.end:pct.start])
+    return bool(m) and bool(cues().part_gap.fullmatch(text[part.end:part.end + m.start()]))
+
+
 def sum_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
-    """Parts listed after 其中 that should add to the total before it (下辖15个社区，其中城市社区9个、
-    农村社区8个)."""
+    """Parts listed after 其中 that partition the total before it and do not add up to it (下辖15个
+    社区，其中城市社区9个、农村社区8个); what is a partition is `partition.partition`'s to say."""
     out = []
-    for group in _by_sentence(figures).values():
+    text, cfg = doc.text, cues().data["partition"]
+    for group in partition.passages(text, figures):
         for i, total in enumerate(group):
-            if total.quantity != "count" or total.value_max is not None:
+            if total.quantity != "count" or total.value_max is not None or total.approx or i + 1 >= len(group):
                 continue
-            rest = group[i + 1:]
-            if not rest:
+            if not cues().parts_marker.match(text[total.end:group[i + 1].start]):
                 continue
-            between = total.sentence[total.end - total.sentence_start:rest[0].start - total.sentence_start]
-            if not cues().parts_marker.match(between):
-                continue
-            parts, running = [], 0.0
-            for f in rest:
-                if f.unit != total.unit or f.kind != total.kind or f.value_max is not None:
-                    break
-                parts.append(f)
-                running += f.value
-                if running >= total.value:
-                    break  # the parts add up (or overshoot): later counts are another breakdown
-            if len(parts) < 2:
-                continue
+            parts = partition.partition(text, total, group[i + 1:], group[:i], cfg)
             s = sum(f.value for f in parts)
-            if s != total.value and not any(f.approx for f in (total, *parts)):
+            if parts and s != total.value:
                 severity = "error" if s > total.value else "warning"
                 listed = "+".join(format_number(f.value) for f in parts)
                 out.append(_flag(doc, "sum_mismatch", severity,
@@ -321,13 +317,31 @@ def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
     head = f.sentence[:max(0, f.start - f.sentence_start)]
     if f.kind == "community_count" and f.counted and cues().jurisdiction.search(head) and not f.approx:
         return entity, f"{f.counted}{ms['count_measure_suffix']}", f.year
-    population = ms["population_nouns"]
-    if f.kind == "people_count" and any(p in (f.subject or "") or head.endswith(p) for p in population):
-        near = (f.subject or "") + head[-ms["population_window_chars"]:]
-        return entity, next(p for p in population if p in near), f.year
+    if f.kind == "people_count" and not f.approx:
+        noun = _population_noun(head, f.entity)
+        if noun:
+            return entity, noun, f.year
     if f.kind == "household_count" and cues().households.search(head):
         return entity, ms["household_measure"], f.year
     return None
+
+
+def _population_noun(head: str, entity: str) -> str:
+    """The population noun written right before a people count (常住人口4144人, 辖区人口达1.2万人), when
+    nothing but a place or jurisdiction word stands before it (流动人口450人 is no population)."""
+    ms = cues().data["measures"]
+    for w in ms["population_lead_words"]:
+        if head.endswith(w):
+            head = head[:-len(w)]
+            break
+    noun = next((p for p in ms["population_nouns"] if head.endswith(p)), "")
+    if not noun:
+        return ""
+    before = head[:-len(noun)]
+    if not before or not re.match(r"[\u4e00-\u9fff]", before[-1]) or (entity and before.endswith(entity)) \
+            or before.endswith(tuple(ms["population_before_words"])):
+        return noun
+    return ""
 
 
 def title_entity(doc: Document) -> str:
