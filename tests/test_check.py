@@ -40,6 +40,38 @@ def test_sum_mismatch(tmp_path):
     assert "sum_mismatch" not in _checks(partial)
 
 
+def test_a_share_and_its_base_in_either_word_order(tmp_path):
+    bad = _flags(tmp_path, "河湾镇有行政村20个，其中8个村建成示范村，占比50%。\n")
+    assert [f.severity for f in bad.flags if f.check == "percent_mismatch"] == ["error"]
+    ok = _flags(tmp_path, "河湾镇有行政村20个，其中8个村建成示范村，占比40%。\n")
+    assert "percent_mismatch" not in _checks(ok)
+    side_by_side = _flags(tmp_path, "报名的居民中青年人为300人，占60%，录用人员中青年人为45人，占75%。\n")
+    assert "percent_mismatch" not in _checks(side_by_side)  # the earlier count is its own share's part
+
+
+def test_sums_only_over_a_partition(tmp_path):
+    bad = _flags(tmp_path, "全区共有12个社区，其中：7个城市社区；6个农村社区。\n")
+    assert [f.severity for f in bad.flags if f.check == "sum_mismatch"] == ["error"]
+    not_partitions = [
+        "全区共有12个社区，其中4个社区获评省级示范社区，5个社区获评市级示范社区。\n",  # subsets with a property
+        "全市改造项目60个，完工项目45个，其中，城区改造项目30个，完工项目22个。\n",  # two totals
+        "全区共有社区12个，其中城市社区7个（含新建社区3个）、农村社区5个。\n",  # a bracketed breakdown
+        "有党员90人、积极分子6人，其中大专学历40人、高中学历50人。\n",  # parts of another total
+    ]
+    for text in not_partitions:
+        assert "sum_mismatch" not in _checks(_flags(tmp_path, text)), text
+
+
+def test_a_place_opening_its_sentence_is_the_entity_of_its_counts(tmp_path):
+    text = "河湾镇社区工作总结\n目前，鹿溪镇辖社区6个。\n经过调整，鹿溪镇下辖7个社区。\n"
+    flags = [f for f in _flags(tmp_path, text).flags if f.check == "internal_conflict"]
+    assert len(flags) == 1 and flags[0].message.startswith("鹿溪镇")
+    listed = "河湾镇社区工作总结\n青松社区、白杨社区等2个社区共有居民900户。\n白杨社区现有居民400户。\n"
+    assert "internal_conflict" not in _checks(_flags(tmp_path, listed))
+    other_measures = "河湾镇社区工作总结\n河湾镇常住人口5000人，流动人口800人，有志愿者200人。\n"
+    assert "internal_conflict" not in _checks(_flags(tmp_path, other_measures))
+
+
 def test_growth_mismatch(tmp_path):
     bad = _flags(tmp_path, "每个社区的工作经费由5万元增加到10万元，增长了50%。\n")
     assert "growth_mismatch" in _checks(bad)

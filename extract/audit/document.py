@@ -80,7 +80,7 @@ def cues() -> _Cues:
     breaks = re.escape(d["clause_breaks"])
     pm, sm, gm, ms = d["percent_mismatch"], d["sum_mismatch"], d["growth_mismatch"], d["measures"]
     return _Cues(
-        share=re.compile(rf"{re.escape(pm['share_word'])}([^{breaks}]{{0,{pm['base_noun_chars']}}}?)"
+        share=re.compile(rf"(?:{_alt(pm['share_leads'])})?{re.escape(pm['share_word'])}([^{breaks}]{{0,{pm['base_noun_chars']}}}?)"
                          rf"(?:{_alt(pm['total_words'])})?的?(?:{_alt(pm['share_words'])})?(?:{_alt(pm['copulas'])})?$"
                          rf"|(?<=[{breaks}])(?:{_alt(pm['ratio_words'])})$"),
         part_gap=re.compile(rf"[^{breaks}()（）]{{0,{pm['part_gap_chars']}}}[，,]?"),
@@ -315,7 +315,8 @@ def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
         return None
     ms = cues().data["measures"]
     head = f.sentence[:max(0, f.start - f.sentence_start)]
-    if f.kind == "community_count" and f.counted and cues().jurisdiction.search(head) and not f.approx:
+    if f.kind == "community_count" and f.counted and cues().jurisdiction.search(head) and not f.approx \
+            and _ends_clause(f):
         return entity, f"{f.counted}{ms['count_measure_suffix']}", f.year
     if f.kind == "people_count" and not f.approx:
         noun = _population_noun(head, f.entity)
@@ -324,6 +325,16 @@ def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
     if f.kind == "household_count" and cues().households.search(head):
         return entity, ms["household_measure"], f.year
     return None
+
+
+def _ends_clause(f: Figure) -> bool:
+    """True when the count (with its noun) ends its clause or a list item (下辖12个社区，/、), so it
+    states what the place has, not what some of them did (全街道已有8个社区通过验收)."""
+    ms = cues().data["measures"]
+    tail = f.sentence[f.end - f.sentence_start:]
+    if f.counted and tail.startswith(f.counted):
+        tail = tail[len(f.counted):]
+    return not tail or tail[0] in ms["count_followers"] or tail.startswith(tuple(ms["count_follower_words"]))
 
 
 def _population_noun(head: str, entity: str) -> str:

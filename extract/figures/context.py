@@ -64,6 +64,9 @@ def _lex():
         "not_names": frozenset(c["not_names"] + c["not_names_generic"]),
         "name_tags": frozenset(c["name_tags"]),
         "merged_name_tags": frozenset(c["merged_name_tags"]),
+        "name_char_not_tags": frozenset(c["name_char_not_tags"]),
+        "name_run_min": c["name_run_chars"][0],
+        "name_run_max": c["name_run_chars"][1],
         "placeholder_chars": c["placeholder_chars"],
         "list_marks": tuple(c["name_list_marks"]),
         "list_joins": tuple(c["name_list_joins"]),
@@ -328,10 +331,29 @@ def _names(text: str):
             continue
         prev = words[-2]
         placeholder = prev.strip(lex.placeholder_chars) == "" and len(prev) >= 2
+        if len(prev) == 1 and not placeholder:
+            prev = _single_char_name(words[:-1])
         cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in lex.not_names \
-            and segment.pos(prev) in lex.name_tags and len(prev) >= 2
+            and (segment.pos(prev) in lex.name_tags or len(words[-2]) == 1) and len(prev) >= 2
         if placeholder or cjk_name:
             yield prev + suffix, m.start() - len(prev), m.end()
+
+
+def _single_char_name(words: list[str]) -> str:
+    """A name the segmenter cut into single characters (鹿|鸣|镇, 翠|屏|街道): the run of 2-3 single
+    characters right before the suffix, none of them a function word, after a longer word or the
+    window's start; else ''."""
+    lex = _lex()
+    run = []
+    for w in reversed(words):
+        if len(w) != 1 or not "\u4e00" <= w <= "\u9fff":
+            break
+        run.insert(0, w)
+    if not lex.name_run_min <= len(run) <= lex.name_run_max or len(run) == len(words) and len(words) > lex.name_run_max:
+        return ""
+    if any(segment.pos(w) in lex.name_char_not_tags or w in lex.stop_words for w in run):
+        return ""
+    return "".join(run)
 
 
 def _listed(text: str, start: int, end: int) -> bool:
