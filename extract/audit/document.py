@@ -70,6 +70,7 @@ class _Cues:
     growth: re.Pattern  # 增长了 right before a percentage
     jurisdiction: re.Pattern  # 下辖 / 全区共有 before a count of communities
     households: re.Pattern  # 辖区 / 常住 before a count of households
+    list_items: re.Pattern  # 12个乡镇、 right before a count: earlier items of its list
     data: dict
 
 
@@ -88,6 +89,7 @@ def cues() -> _Cues:
                                 rf"{re.escape(sm['parts_marker'])}"),
         growth=re.compile(rf"(?:{_alt(gm['growth_words'])})(?:{_alt(gm['particles'])})?$"),
         jurisdiction=re.compile(rf"(?:{_alt(ms['jurisdiction_words'])})[^{breaks}]{{0,{ms['jurisdiction_gap_chars']}}}$"),
+        list_items=re.compile(rf"(?:{ms['list_item']})+$"),
         households=re.compile(rf"(?:{_alt(ms['household_words'])})[^{breaks}]{{0,{ms['household_gap_chars']}}}$"),
         data=d,
     )
@@ -315,6 +317,8 @@ def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
         return None
     ms = cues().data["measures"]
     head = f.sentence[:max(0, f.start - f.sentence_start)]
+    if f.kind == "community_count":
+        head = cues().list_items.sub("", head)  # 辖12个乡镇、156个行政村: the later items of the list
     if f.kind == "community_count" and f.counted and cues().jurisdiction.search(head) and not f.approx \
             and _ends_clause(f):
         return entity, f"{f.counted}{ms['count_measure_suffix']}", f.year

@@ -71,8 +71,12 @@ def _lex():
         "list_marks": tuple(c["name_list_marks"]),
         "list_joins": tuple(c["name_list_joins"]),
         "admin": tuple(entity_suffixes),
+        # 区长, 市委, 区党委: a word of admin_word_after right after the suffix, or one character after
+        # it unless that character is itself a suffix (石泉县村级组织 names 石泉县)
         "admin_tail": re.compile(f"(?:{alternation(entity_suffixes)})"
-                                 f"(?![\u4e00-\u9fff]{{0,1}}(?:{alternation(c['admin_word_after'])}))"),
+                                 f"(?!(?:(?![{re.escape(''.join(sorted(set(''.join(entity_suffixes)))))}])[\u4e00-\u9fff])?"
+                                 f"(?:{alternation(c['admin_word_after'])}))"),
+        "admin_word_start": tuple(c["admin_word_start"]),
         "year": re.compile(fill(year["figure"], year)),
         "relative_year": re.compile(f"({alternation(year['relative'])})"),
         "role_before": re.compile(f"(?:{alternation(c['before_words'])})[^，。；,;]{{0,{c['windows']['role_before']}}}$"),
@@ -313,6 +317,8 @@ def _names(text: str):
     for m in lex.admin_tail.finditer(text):
         lo = max(0, m.start() - lex.windows.name_before)
         suffix = m.group(0)
+        if text.startswith(lex.admin_word_start, m.start()):
+            continue  # 乡镇, 村级, 村民: the suffix begins another word
         words = segment.cut(text[lo:m.end()])
         if not words:
             continue
@@ -341,17 +347,17 @@ def _names(text: str):
 
 def _single_char_name(words: list[str]) -> str:
     """A name the segmenter cut into single characters (鹿|鸣|镇, 翠|屏|街道): the run of 2-3 single
-    characters right before the suffix, none of them a function word, after a longer word or the
-    window's start; else ''."""
+    characters right before the suffix, none of them a function word or a suffix itself (七星|关|区|社区
+    is no 关区社区); else ''."""
     lex = _lex()
     run = []
     for w in reversed(words):
         if len(w) != 1 or not "\u4e00" <= w <= "\u9fff":
             break
         run.insert(0, w)
-    if not lex.name_run_min <= len(run) <= lex.name_run_max or len(run) == len(words) and len(words) > lex.name_run_max:
+    if not lex.name_run_min <= len(run) <= lex.name_run_max:
         return ""
-    if any(segment.pos(w) in lex.name_char_not_tags or w in lex.stop_words for w in run):
+    if any(segment.pos(w) in lex.name_char_not_tags or w in lex.stop_words or w in lex.admin for w in run):
         return ""
     return "".join(run)
 
