@@ -321,14 +321,26 @@ def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
         head = cues().list_items.sub("", head)  # 辖12个乡镇、156个行政村: the later items of the list
     if f.kind == "community_count" and f.counted and cues().jurisdiction.search(head) and not f.approx \
             and _ends_clause(f):
-        return entity, f"{f.counted}{ms['count_measure_suffix']}", f.year
+        return entity, f"{_bare_noun(f.counted)}{ms['count_measure_suffix']}", f.year
     if f.kind == "people_count" and not f.approx:
         noun = _population_noun(head, f.entity)
         if noun:
             return entity, noun, f.year
-    if f.kind == "household_count" and cues().households.search(head):
+    m = cues().households.search(head) if f.kind == "household_count" and not f.approx else None
+    if m and _opens_clause(head[:m.start()], f.entity, ms["household_before_words"]):
         return entity, ms["household_measure"], f.year
     return None
+
+
+def _bare_noun(counted: str) -> str:
+    """The counted noun without the jurisdiction words it may have taken in (全区现有城市社区 -> 城市社区)."""
+    words = tuple(sorted(cues().data["measures"]["jurisdiction_words"], key=len, reverse=True))
+    while counted.startswith(words):
+        w = next(w for w in words if counted.startswith(w))
+        if len(w) >= len(counted):
+            break
+        counted = counted[len(w):]
+    return counted
 
 
 def _ends_clause(f: Figure) -> bool:
@@ -339,6 +351,13 @@ def _ends_clause(f: Figure) -> bool:
     if f.counted and tail.startswith(f.counted):
         tail = tail[len(f.counted):]
     return not tail or tail[0] in ms["count_followers"] or tail.startswith(tuple(ms["count_follower_words"]))
+
+
+def _opens_clause(before: str, entity: str, words) -> bool:
+    """True when nothing stands in the clause before a measure's word but a place or one of `words`
+    (辖区居民1200户, 社区共有居民900户; 覆盖居民14580户 counts whom a service reached)."""
+    clause = re.split(r"[，。；,;：:、]", before)[-1].strip()
+    return not clause or bool(entity) and clause.endswith(entity) or clause.endswith(tuple(words))
 
 
 def _population_noun(head: str, entity: str) -> str:
@@ -352,11 +371,7 @@ def _population_noun(head: str, entity: str) -> str:
     noun = next((p for p in ms["population_nouns"] if head.endswith(p)), "")
     if not noun:
         return ""
-    before = head[:-len(noun)]
-    if not before or not re.match(r"[\u4e00-\u9fff]", before[-1]) or (entity and before.endswith(entity)) \
-            or before.endswith(tuple(ms["population_before_words"])):
-        return noun
-    return ""
+    return noun if _opens_clause(head[:-len(noun)], entity, ms["population_before_words"]) else ""
 
 
 def title_entity(doc: Document) -> str:

@@ -329,6 +329,11 @@ def _names(text: str):
                     and all("\u4e00" <= ch <= "\u9fff" for ch in stem):
                 yield last, m.end() - len(last), m.end()
             continue
+        if last != suffix and last.endswith(suffix) and len(last) - len(suffix) == 1:
+            run = _single_char_name(words[:-1], 1)  # 枫|林区|社区: single characters before a word like 林区
+            if run and last not in lex.not_names and "\u4e00" <= last[0] <= "\u9fff":
+                yield run + last, m.end() - len(last) - len(run), m.end()
+            continue
         if last != suffix:
             if len(last) >= len(suffix) or not text.startswith(last, m.end() - len(last)):
                 continue
@@ -341,21 +346,22 @@ def _names(text: str):
             prev = _single_char_name(words[:-1])
         cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in lex.not_names \
             and (segment.pos(prev) in lex.name_tags or len(words[-2]) == 1) and len(prev) >= 2
-        if placeholder or cjk_name:
+        if (placeholder or cjk_name) and not prev.endswith(lex.admin):  # 青山区社区工作: 社区 names no place
             yield prev + suffix, m.start() - len(prev), m.end()
 
 
-def _single_char_name(words: list[str]) -> str:
+def _single_char_name(words: list[str], least: int = 0) -> str:
     """A name the segmenter cut into single characters (鹿|鸣|镇, 翠|屏|街道): the run of 2-3 single
     characters right before the suffix, none of them a function word or a suffix itself (七星|关|区|社区
-    is no 关区社区); else ''."""
+    is no 关区社区); else ''. With `least`, a run of that many characters or more completes a word
+    the segmenter made of the name's last character and the suffix (枫|林区)."""
     lex = _lex()
     run = []
     for w in reversed(words):
         if len(w) != 1 or not "\u4e00" <= w <= "\u9fff":
             break
         run.insert(0, w)
-    if not lex.name_run_min <= len(run) <= lex.name_run_max:
+    if not (least or lex.name_run_min) <= len(run) <= lex.name_run_max - (1 if least else 0):
         return ""
     if any(segment.pos(w) in lex.name_char_not_tags or w in lex.stop_words or w in lex.admin for w in run):
         return ""
