@@ -70,7 +70,7 @@ def label(text: str, f: Figure, since: int, cfg: dict) -> str:
 def partition(text: str, total: Figure, after: list[Figure], earlier: list[Figure], cfg: dict) -> list[Figure]:
     """The counts after `total` that partition it (下辖15个社区，其中城市社区9个、农村社区6个), or []
     when they are no partition of it: fewer than two, not all kinds of the total's noun, a part
-    named like the total (其中3个社区获评…: a subset), two parts of one name, a part in brackets or
+    named like the total (其中3个社区获评…: a subset) or by an event (今年新增…), two parts of one name, a part in brackets or
     after a nesting word (含, 包括: a breakdown of a part), a part 各 (each), or parts named like
     another total of the sentence before it (218个项目、完工项目187个，其中…项目94个、完工项目80个)."""
     noun = total.counted or ""
@@ -89,6 +89,8 @@ def partition(text: str, total: Figure, after: list[Figure], earlier: list[Figur
         if text[:f.start].endswith(tuple(cfg["each_words"])) or f.approx:
             return []
         name = label(text, f, prev_end, cfg)
+        if any(w in name for w in cfg["event_words"]):
+            return []  # 今年新增物业小区20个, 完成改造的小区: what happened to some, not a kind
         if not same_kind(name, noun) or name in (noun, total_label) or name in names:
             return [] if not parts else parts if running >= total.value else []
         parts.append(f)
