@@ -74,6 +74,11 @@ def partition(text: str, total: Figure, after: list[Figure], earlier: list[Figur
     after a nesting word (含, 包括: a breakdown of a part), a part 各 (each), or parts named like
     another total of the sentence before it (218个项目、完工项目187个，其中…项目94个、完工项目80个)."""
     noun = total.counted or ""
+    for w in cfg["total_prefixes"]:  # 辖区总人口4268人，其中常住人口…: the parts are kinds of 人口
+        k = noun.rfind(w)
+        if k >= 0 and len(noun) - k - len(w) >= 2:
+            noun = noun[k + len(w):]
+            break
     total_label = label(text, total, max(0, total.start - 16), cfg)
     parts: list[Figure] = []
     names: list[str] = []
