@@ -132,7 +132,7 @@ def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             if not cues().part_gap.fullmatch(text[part.end:lo + m.start()]):
                 continue  # the count before 占 belongs to another clause
             own_share = {a.start for a, b in zip(group, group[1:]) if b.quantity == "percent" and b is not p
-                         and _is_share_of(text, a, b)}  # 女生1049人，占64.8%: a part of its own share, no base
+                         and _is_share_of(text, a, b)}  # 女性642人，占58.2%: a part of its own share, no base
             bases = partition.share_bases(part, [f for f in parts[:-1] if f.start not in own_share], base_noun)
             source = "sentence"
             if not bases and base_noun:
@@ -174,6 +174,8 @@ def sum_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
                 continue
             parts = partition.partition(text, total, group[i + 1:], group[:i], cfg)
             s = sum(f.value for f in parts)
+            if s < total.value * cfg["shortfall_min_share"]:
+                continue  # 志愿者2.3万人，其中党员志愿者6800人、青年志愿者5200人: notable groups, not all
             if parts and s != total.value:
                 severity = "error" if s > total.value else "warning"
                 listed = "+".join(format_number(f.value) for f in parts)
@@ -355,14 +357,14 @@ def _ends_clause(f: Figure) -> bool:
 
 def _opens_clause(before: str, entity: str, words) -> bool:
     """True when nothing stands in the clause before a measure's word but a place or one of `words`
-    (辖区居民1200户, 社区共有居民900户; 覆盖居民14580户 counts whom a service reached)."""
+    (辖区居民1200户, 社区共有居民900户; 覆盖居民8200户 counts whom a service reached)."""
     clause = re.split(r"[，。；,;：:、]", before)[-1].strip()
     return not clause or bool(entity) and clause.endswith(entity) or clause.endswith(tuple(words))
 
 
 def _population_noun(head: str, entity: str) -> str:
-    """The population noun written right before a people count (常住人口4144人, 辖区人口达1.2万人), when
-    nothing but a place or jurisdiction word stands before it (流动人口450人 is no population)."""
+    """The population noun written right before a people count (常住人口5300人, 辖区人口达1.2万人), when
+    nothing but a place or jurisdiction word stands before it (流动人口620人 is no population)."""
     ms = cues().data["measures"]
     for w in ms["population_lead_words"]:
         if head.endswith(w):

@@ -72,7 +72,7 @@ def partition(text: str, total: Figure, after: list[Figure], earlier: list[Figur
     when they are no partition of it: fewer than two, not all kinds of the total's noun, a part
     named like the total (其中3个社区获评…: a subset) or by an event (今年新增…), two parts of one name, a part in brackets or
     after a nesting word (含, 包括: a breakdown of a part), a part 各 (each), or parts named like
-    another total of the sentence before it (218个项目、完工项目187个，其中…项目94个、完工项目80个)."""
+    another total of the sentence before it (改造项目86个，完工项目64个，其中，城区改造项目40个，完工项目31个)."""
     noun = total.counted or ""
     for w in cfg["total_prefixes"]:  # 辖区总人口4268人，其中常住人口…: the parts are kinds of 人口
         k = noun.rfind(w)
@@ -122,7 +122,7 @@ def share_bases(part: Figure, earlier: list[Figure], base_noun: str) -> list[flo
         if f.unit != part.unit or f.value <= part.value or not f.counted or f.value_max is not None or f.approx:
             continue
         if base_noun:
-            if f.counted in base_noun or base_noun.endswith(f.counted):
+            if f.counted in base_noun or base_noun.endswith(f.counted) or f.counted.endswith(base_noun):
                 out.append(f.value)
         elif same_kind(f.counted, part.counted or ""):
             out.append(f.value)
