@@ -77,6 +77,12 @@ def test_growth_mismatch(tmp_path):
     assert "growth_mismatch" in _checks(bad)
     ok = _flags(tmp_path, "每个社区的工作经费由5万元增加到10万元，增长了100%。\n")
     assert "growth_mismatch" not in _checks(ok)
+    points = _flags(tmp_path, "垃圾分类参与率由40%提高到70%，提高了30个百分点。\n")
+    assert "growth_mismatch" not in _checks(points)
+    as_points = _flags(tmp_path, "垃圾分类参与率由40%提高到70%，提高了30%。\n")  # 30 points written as %
+    assert "growth_mismatch" not in _checks(as_points)
+    wrong_points = _flags(tmp_path, "垃圾分类参与率由40%提高到70%，提高了20个百分点。\n")
+    assert [f.severity for f in wrong_points.flags if f.check == "growth_mismatch"] == ["error"]
 
 
 def test_below_threshold_per_100_households(tmp_path):
@@ -85,6 +91,8 @@ def test_below_threshold_per_100_households(tmp_path):
     assert flags and "每百户24.0平方米" in flags[0].message and "国办发" in flags[0].message
     ok = _flags(tmp_path, "柳岸社区服务用房400平方米，辖区居民1000户。\n")
     assert "below_threshold" not in _checks(ok)
+    ratio = _flags(tmp_path, "按社区现有2400户计算，每百户拥有服务用房约36.5平方米。\n")
+    assert "below_threshold" not in _checks(ratio)  # per 100 households already, not an area
 
 
 def test_internal_conflict(tmp_path):
@@ -110,6 +118,16 @@ def test_cross_doc_conflict_and_near_duplicate(tmp_path):
     assert len(conflicts) == 1 and "24" in conflicts[0].message and "21" in conflicts[0].message
     dups = [f for f in flags if f.check == "near_duplicate"]
     assert {f.doc_id for f in dups} == {a.document.doc_id, b.document.doc_id}
+
+
+def test_a_placeholder_names_one_place_in_a_report_and_none_across_reports(tmp_path):
+    a = _flags(tmp_path, "xx区社区工作总结\nxx区共有21个社区。\n经过调整，xx区共有23个社区。\n", "a.txt")
+    assert "internal_conflict" in _checks(a)
+    b = _flags(tmp_path, "xx区城乡社区建设汇报\nxx区下辖30个社区。\n", "b.txt")
+    auditor = CorpusIndex()
+    for r in (a, b):
+        auditor.add(r)
+    assert not [f for f in auditor.finish() if f.check == "cross_doc_conflict"]  # two templates, two places
 
 
 def test_a_template_shared_by_many_reports_gives_each_a_few_flags(tmp_path):

@@ -111,7 +111,7 @@ def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
     doc_entity = title_entity(doc)
     jurisdiction: dict[tuple[str, str], set[float]] = defaultdict(set)
     for f in figures:
-        key = measure_of(f, doc_entity)
+        key = _measure_in_report(f, doc_entity)
         if key and f.quantity == "count":
             jurisdiction[(f.counted or "", f.unit)].add(f.value)
     text = doc.text
@@ -186,7 +186,9 @@ def sum_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
 
 
 def growth_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
-    """A before/after pair with a stated growth that disagrees (由4万元增加到12万元，增长50%)."""
+    """A before/after pair with a stated growth that disagrees (由4万元增加到12万元，增长50%). Between
+    two percentages the growth may be stated in points (由45%提高到76%，提高了31个百分点), or as a
+    percentage that is the points (提高了31%): either reading that fits is no finding."""
     out = []
     for group in _by_sentence(figures).values():
         befores = [f for f in group if f.role == "before"]
@@ -201,8 +203,17 @@ def growth_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             window = cues().data["growth_mismatch"]["window_chars"]
             if not cues().growth.search(pct.sentence[after.end - base:pct.start - base][-window:]):
                 continue
+            tolerance = 0.5 * 10 ** -_decimals(pct.text) + 0.5
             expected = (after.value - b.value) / b.value * 100
-            if abs(expected - pct.value) > 0.5 * 10 ** -_decimals(pct.text) + 0.5:
+            points = after.value - b.value if b.unit == after.unit == "%" else None  # 由45%提高到76%
+            if any(w in pct.text for w in cues().data["growth_mismatch"]["point_words"]):
+                if points is not None and abs(points - pct.value) > tolerance:  # 提高了31个百分点
+                    out.append(_flag(doc, "growth_mismatch", "error",
+                                     message("growth_points_mismatch", before=format_number(b.value),
+                                             after=format_number(after.value), expected=points,
+                                             stated=format_number(pct.value)), (b, after, pct)))
+                continue
+            if abs(expected - pct.value) > tolerance and (points is None or abs(points - pct.value) > tolerance):
                 out.append(_flag(doc, "growth_mismatch", "error",
                                  message("growth_mismatch", before=format_number(b.value), after=format_number(after.value),
                                          expected=expected, stated=format_number(pct.value)), (b, after, pct)))
@@ -242,7 +253,8 @@ def _area_per_100_households(doc: Document, figures: tuple[Figure, ...], t: dict
     for a in figures:
         if a.kind != "facility_area" or a.role in ("before", "target") or not _mentions(a, t["area_cues"]):
             continue
-        if marker in a.sentence[max(0, a.start - a.sentence_start - window):a.start - a.sentence_start]:
+        before = a.sentence[max(0, a.start - a.sentence_start - window):a.start - a.sentence_start]
+        if marker in re.split(f"[{re.escape(cues().data['clause_breaks'])}]", before)[-1]:  # 每百户拥有服务用房约38.8平方米
             if a.value < t["value"] and a.value_max is None or (a.value_max and a.value_max < t["value"]):
                 out.append(_flag(doc, "below_threshold", cues().data["scopes"]["adopted"]["severity"],
                                  message("adopted_per_100_households", value=format_number(a.value),
@@ -255,7 +267,7 @@ def _area_per_100_households(doc: Document, figures: tuple[Figure, ...], t: dict
         doc_entity = title_entity(doc)
         if not same and doc_entity.endswith(cues().data["measures"]["community_suffix"]):
             # a report about one community: its households as the report states them for the whole area
-            area_households = [h for h in households if measure_of(h, doc_entity)]
+            area_households = [h for h in households if _measure_in_report(h, doc_entity)]
             if len({h.value for h in area_households}) == 1:
                 same = area_households
         if not same:
@@ -312,8 +324,22 @@ def below_threshold(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
 # --- conflicts ------------------------------------------------------------------------------------
 
 def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
-    """(entity, measure, year) for figures that state a standing fact about a place: how many
-    communities it has, its population, its households. None for anything else."""
+    """(entity, measure, year) for figures that state a standing fact about a named place, to compare
+    across the reports of a run: how many communities it has, its population, its households. None
+    for anything else, and for a template's placeholder (xx区, 某某街道: in two reports, two places)."""
+    key = _measure_in_report(f, doc_entity)
+    return None if key is None or is_placeholder(key[0]) else key
+
+
+def is_placeholder(entity: str) -> bool:
+    """True for a place named by a template's placeholder (xx区, XX街道, 某某社区)."""
+    from ..figures.context import placeholder_name
+
+    return placeholder_name(entity)
+
+
+def _measure_in_report(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
+    """`measure_of` inside one report, where a placeholder names one place."""
     entity = f.entity or doc_entity
     if not entity:
         return None
@@ -393,7 +419,7 @@ def internal_conflict(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
     seen: dict[tuple, Figure] = {}
     doc_entity = title_entity(doc)
     for f in figures:
-        key = measure_of(f, doc_entity)
+        key = _measure_in_report(f, doc_entity)
         if key is None:
             continue
         entity, measure, year = key

@@ -368,6 +368,13 @@ def _single_char_name(words: list[str], least: int = 0) -> str:
     return "".join(run)
 
 
+def placeholder_name(name: str) -> bool:
+    """True when a place name is a template's placeholder (xx区, 某某街道)."""
+    lex = _lex()
+    stem = next((name[:-len(a)] for a in lex.admin if name.endswith(a)), name)
+    return len(stem) >= 2 and stem.strip(lex.placeholder_chars) == ""
+
+
 def _listed(text: str, start: int, end: int) -> bool:
     """True when the name at text[start:end] is one of a list of names (柳塘社区、青石社区等4个社区):
     a list names what is counted or done, not the place the sentence is about."""
