@@ -70,9 +70,10 @@ def label(text: str, f: Figure, since: int, cfg: dict) -> str:
 def partition(text: str, total: Figure, after: list[Figure], earlier: list[Figure], cfg: dict) -> list[Figure]:
     """The counts after `total` that partition it (下辖15个社区，其中城市社区9个、农村社区6个), or []
     when they are no partition of it: fewer than two, not all kinds of the total's noun, a part
-    named like the total (其中3个社区获评…: a subset) or by an event (今年新增…), two parts of one name, a part in brackets or
-    after a nesting word (含, 包括: a breakdown of a part), a part 各 (each), or parts named like
-    another total of the sentence before it (改造项目86个，完工项目64个，其中，城区改造项目40个，完工项目31个)."""
+    named like the total (其中3个社区获评…: a subset) or by an event (今年新增…), two parts of one
+    name, a part 各 (each), or parts named like another total of the sentence before it (改造项目86个，
+    完工项目64个，其中，城区改造项目40个，完工项目31个). A part in brackets is skipped, and the list
+    ends at a nesting word (含, 包括: a breakdown of the part before)."""
     noun = total.counted or ""
     for w in cfg["total_prefixes"]:  # 辖区总人口4268人，其中常住人口…: the parts are kinds of 人口
         k = noun.rfind(w)
@@ -97,7 +98,7 @@ def partition(text: str, total: Figure, after: list[Figure], earlier: list[Figur
         if any(w in name for w in cfg["event_words"]):
             return []  # 今年新增物业小区20个, 完成改造的小区: what happened to some, not a kind
         if not same_kind(name, noun) or name in (noun, total_label) or name in names:
-            return [] if not parts else parts if running >= total.value else []
+            return []  # a count of another kind among the parts: the list is no partition
         parts.append(f)
         names.append(name)
         running += f.value
