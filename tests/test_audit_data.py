@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from extract.audit import document
+from extract.audit import document, partition
 from extract.resources import load_toml
 
 DATA = load_toml("audit.toml")
@@ -29,6 +29,19 @@ def test_cue_examples(section, key, cue, matches):
     assert examples
     for text in examples:
         assert bool(cue(document.cues())(text)) is matches, text
+
+
+@pytest.mark.parametrize("key,expected", [("partition", True), ("not_partition", False)])
+def test_partition_examples(key, expected):
+    from extract.figures import find_figures
+
+    cfg = DATA["partition"]
+    for text in cfg["examples"][key]:
+        figures = [f for f in find_figures(text) if f.quantity == "count"]
+        parts = partition.partition(text, figures[0], figures[1:], [], cfg)
+        assert bool(parts) is expected, text
+        if expected:
+            assert sum(f.value for f in parts) == figures[0].value, text  # the examples add up
 
 
 def test_every_message_template_names_its_fields():

@@ -40,11 +40,49 @@ def test_sum_mismatch(tmp_path):
     assert "sum_mismatch" not in _checks(partial)
 
 
+def test_a_share_and_its_base_in_either_word_order(tmp_path):
+    bad = _flags(tmp_path, "河湾镇有行政村20个，其中8个村建成示范村，占比50%。\n")
+    assert [f.severity for f in bad.flags if f.check == "percent_mismatch"] == ["error"]
+    ok = _flags(tmp_path, "河湾镇有行政村20个，其中8个村建成示范村，占比40%。\n")
+    assert "percent_mismatch" not in _checks(ok)
+    side_by_side = _flags(tmp_path, "报名的居民中青年人为300人，占60%，录用人员中青年人为45人，占75%。\n")
+    assert "percent_mismatch" not in _checks(side_by_side)  # the earlier count is its own share's part
+
+
+def test_sums_only_over_a_partition(tmp_path):
+    bad = _flags(tmp_path, "全区共有12个社区，其中：7个城市社区；6个农村社区。\n")
+    assert [f.severity for f in bad.flags if f.check == "sum_mismatch"] == ["error"]
+    not_partitions = [
+        "全区共有12个社区，其中4个社区获评省级示范社区，5个社区获评市级示范社区。\n",  # subsets with a property
+        "全市改造项目60个，完工项目45个，其中，城区改造项目30个，完工项目22个。\n",  # two totals
+        "全区共有社区12个，其中城市社区7个（含新建社区3个）、农村社区5个。\n",  # a bracketed breakdown
+        "有党员90人、积极分子6人，其中大专学历40人、高中学历50人。\n",  # parts of another total
+    ]
+    for text in not_partitions:
+        assert "sum_mismatch" not in _checks(_flags(tmp_path, text)), text
+
+
+def test_a_place_opening_its_sentence_is_the_entity_of_its_counts(tmp_path):
+    text = "河湾镇社区工作总结\n目前，鹿溪镇辖社区6个。\n经过调整，鹿溪镇下辖7个社区。\n"
+    flags = [f for f in _flags(tmp_path, text).flags if f.check == "internal_conflict"]
+    assert len(flags) == 1 and flags[0].message.startswith("鹿溪镇")
+    listed = "河湾镇社区工作总结\n青松社区、白杨社区等2个社区共有居民900户。\n白杨社区现有居民400户。\n"
+    assert "internal_conflict" not in _checks(_flags(tmp_path, listed))
+    other_measures = "河湾镇社区工作总结\n河湾镇常住人口5000人，流动人口800人，有志愿者200人。\n"
+    assert "internal_conflict" not in _checks(_flags(tmp_path, other_measures))
+
+
 def test_growth_mismatch(tmp_path):
     bad = _flags(tmp_path, "每个社区的工作经费由5万元增加到10万元，增长了50%。\n")
     assert "growth_mismatch" in _checks(bad)
     ok = _flags(tmp_path, "每个社区的工作经费由5万元增加到10万元，增长了100%。\n")
     assert "growth_mismatch" not in _checks(ok)
+    points = _flags(tmp_path, "垃圾分类参与率由40%提高到70%，提高了30个百分点。\n")
+    assert "growth_mismatch" not in _checks(points)
+    as_points = _flags(tmp_path, "垃圾分类参与率由40%提高到70%，提高了30%。\n")  # 30 points written as %
+    assert "growth_mismatch" not in _checks(as_points)
+    wrong_points = _flags(tmp_path, "垃圾分类参与率由40%提高到70%，提高了20个百分点。\n")
+    assert [f.severity for f in wrong_points.flags if f.check == "growth_mismatch"] == ["error"]
 
 
 def test_below_threshold_per_100_households(tmp_path):
@@ -53,6 +91,8 @@ def test_below_threshold_per_100_households(tmp_path):
     assert flags and "每百户24.0平方米" in flags[0].message and "国办发" in flags[0].message
     ok = _flags(tmp_path, "柳岸社区服务用房400平方米，辖区居民1000户。\n")
     assert "below_threshold" not in _checks(ok)
+    ratio = _flags(tmp_path, "按社区现有2400户计算，每百户拥有服务用房约36.5平方米。\n")
+    assert "below_threshold" not in _checks(ratio)  # per 100 households already, not an area
 
 
 def test_internal_conflict(tmp_path):
@@ -78,6 +118,16 @@ def test_cross_doc_conflict_and_near_duplicate(tmp_path):
     assert len(conflicts) == 1 and "24" in conflicts[0].message and "21" in conflicts[0].message
     dups = [f for f in flags if f.check == "near_duplicate"]
     assert {f.doc_id for f in dups} == {a.document.doc_id, b.document.doc_id}
+
+
+def test_a_placeholder_names_one_place_in_a_report_and_none_across_reports(tmp_path):
+    a = _flags(tmp_path, "xx区社区工作总结\nxx区共有21个社区。\n经过调整，xx区共有23个社区。\n", "a.txt")
+    assert "internal_conflict" in _checks(a)
+    b = _flags(tmp_path, "xx区城乡社区建设汇报\nxx区下辖30个社区。\n", "b.txt")
+    auditor = CorpusIndex()
+    for r in (a, b):
+        auditor.add(r)
+    assert not [f for f in auditor.finish() if f.check == "cross_doc_conflict"]  # two templates, two places
 
 
 def test_a_template_shared_by_many_reports_gives_each_one_flag(tmp_path):

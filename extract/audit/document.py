@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..records import Document, Figure, Flag, Result
 from ..resources import load_toml
+from . import partition
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class _Cues:
     growth: re.Pattern  # 增长了 right before a percentage
     jurisdiction: re.Pattern  # 下辖 / 全区共有 before a count of communities
     households: re.Pattern  # 辖区 / 常住 before a count of households
+    list_items: re.Pattern  # 12个乡镇、 right before a count: earlier items of its list
     data: dict
 
 
@@ -79,13 +81,15 @@ def cues() -> _Cues:
     breaks = re.escape(d["clause_breaks"])
     pm, sm, gm, ms = d["percent_mismatch"], d["sum_mismatch"], d["growth_mismatch"], d["measures"]
     return _Cues(
-        share=re.compile(rf"{re.escape(pm['share_word'])}([^{breaks}]{{0,{pm['base_noun_chars']}}}?)"
-                         rf"(?:{_alt(pm['total_words'])})?的?(?:{_alt(pm['share_words'])})?(?:{_alt(pm['copulas'])})?$"),
+        share=re.compile(rf"(?:{_alt(pm['share_leads'])})?{re.escape(pm['share_word'])}([^{breaks}]{{0,{pm['base_noun_chars']}}}?)"
+                         rf"(?:{_alt(pm['total_words'])})?的?(?:{_alt(pm['share_words'])})?(?:{_alt(pm['copulas'])})?$"
+                         rf"|(?<=[{breaks}])(?:{_alt(pm['ratio_words'])})$"),
         part_gap=re.compile(rf"[^{breaks}()（）]{{0,{pm['part_gap_chars']}}}[，,]?"),
         parts_marker=re.compile(rf"^[^{re.escape(sm['sentence_breaks'])}]{{0,{sm['marker_gap_chars']}}}"
                                 rf"{re.escape(sm['parts_marker'])}"),
         growth=re.compile(rf"(?:{_alt(gm['growth_words'])})(?:{_alt(gm['particles'])})?$"),
         jurisdiction=re.compile(rf"(?:{_alt(ms['jurisdiction_words'])})[^{breaks}]{{0,{ms['jurisdiction_gap_chars']}}}$"),
+        list_items=re.compile(rf"(?:{ms['list_item']})+$"),
         households=re.compile(rf"(?:{_alt(ms['household_words'])})[^{breaks}]{{0,{ms['household_gap_chars']}}}$"),
         data=d,
     )
@@ -97,86 +101,82 @@ def message(name: str, **fields) -> str:
 
 
 def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
-    """A percentage stated with its part and base (13个，占社区总数的61.9%, with 21 communities)
-    that disagrees beyond rounding. The part is the count just before 占; the base is an earlier
-    larger count of the same unit in the sentence, else the one count of that noun the report
-    gives for its whole jurisdiction (全区共有21个社区); an ambiguous base is no finding."""
+    """A percentage stated with its part and base (13个，占社区总数的61.9%, with 21 communities;
+    全镇有行政村16个，其中9个村…，占比80%) that disagrees beyond rounding. The part is the count just
+    before the share words (占…的比例为, 占比); the base is an earlier larger count of the passage
+    named by the base noun or, with none named, a kind of the part's noun; else the one count of the
+    base noun the report gives for its jurisdiction (全区共有21个社区). A finding only when the
+    stated share fits none of the possible bases."""
     out = []
     doc_entity = title_entity(doc)
     jurisdiction: dict[tuple[str, str], set[float]] = defaultdict(set)
     for f in figures:
-        key = measure_of(f, doc_entity)
+        key = _measure_in_report(f, doc_entity)
         if key and f.quantity == "count":
             jurisdiction[(f.counted or "", f.unit)].add(f.value)
+    text = doc.text
     for group in _by_sentence(figures).values():
         for i, p in enumerate(group):
             if p.quantity != "percent" or p.value_max is not None:
                 continue
-            base0 = p.sentence_start
-            head = p.sentence[:max(0, p.start - base0)]
+            lo = group[0].sentence_start
+            head = text[lo:p.start]
             m = cues().share.search(head)
             if not m:
                 continue
-            base_noun = m.group(1).strip()
+            base_noun = (m.group(1) or "").strip()
             parts = [f for f in group[:i] if f.quantity == "count" and f.value_max is None]
             if not parts:
                 continue
             part = parts[-1]
-            between = \
-                head[part.end - base0:m.start()]
-            if not cues().part_gap.fullmatch(between):
+            if not cues().part_gap.fullmatch(text[part.end:lo + m.start()]):
                 continue  # the count before 占 belongs to another clause
-            base, source = None, ""
-            for f in reversed(parts[:-1]):
-                if f.unit == part.unit and f.value > part.value and f.counted and \
-                        (not base_noun or f.counted in base_noun or base_noun.endswith(f.counted)):
-                    base, source = f.value, "sentence"
-                    break
-            if base is None and base_noun:
+            own_share = {a.start for a, b in zip(group, group[1:]) if b.quantity == "percent" and b is not p
+                         and _is_share_of(text, a, b)}  # 女性642人，占58.2%: a part of its own share, no base
+            bases = partition.share_bases(part, [f for f in parts[:-1] if f.start not in own_share], base_noun)
+            source = "sentence"
+            if not bases and base_noun:
                 values = set()
                 for (noun, unit), vals in jurisdiction.items():
                     if unit == part.unit and noun and (noun == base_noun or base_noun.endswith(noun)):
                         values |= {v for v in vals if v > part.value}
-                if len(values) == 1:
-                    base, source = values.pop(), "document"
-            if not base:
+                bases, source = (list(values), "document") if len(values) == 1 else ([], "")
+            if not bases:
                 continue
-            expected = part.value / base * 100
             tolerance = 0.5 * 10 ** -_decimals(p.text) + ROUNDING_SLACK
-            if abs(expected - p.value) > tolerance:
+            if all(abs(part.value / b * 100 - p.value) > tolerance for b in bases):
+                base = bases[0]
                 where = message("percent_base_in_sentence" if source == "sentence" else "percent_base_in_document")
-                out.append(_flag(doc, "percent_mismatch", "error" if source == "sentence" else "warning",
+                severity = "error" if source == "sentence" and len(set(bases)) == 1 else "warning"
+                out.append(_flag(doc, "percent_mismatch", severity,
                                  message("percent_mismatch", part=format_number(part.value), base=format_number(base),
-                                         where=where, expected=expected, stated=format_number(p.value)), (part, p)))
+                                         where=where, expected=part.value / base * 100,
+                                         stated=format_number(p.value)), (part, p)))
     return out
 
 
+def _is_share_of(text: str, part: Figure, pct: Figure) -> bool:
+    """True when `pct` is stated as the share of `part` (13个，占…61.9%)."""
+    m = cues().share.search(text[part.end:pct.start])
+    return bool(m) and bool(cues().part_gap.fullmatch(text[part.end:part.end + m.start()]))
+
+
 def sum_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
-    """Parts listed after 其中 that should add to the total before it (下辖15个社区，其中城市社区9个、
-    农村社区8个)."""
+    """Parts listed after 其中 that partition the total before it and do not add up to it (下辖15个
+    社区，其中城市社区9个、农村社区8个); what is a partition is `partition.partition`'s to say."""
     out = []
-    for group in _by_sentence(figures).values():
+    text, cfg = doc.text, cues().data["partition"]
+    for group in partition.passages(text, figures):
         for i, total in enumerate(group):
-            if total.quantity != "count" or total.value_max is not None:
+            if total.quantity != "count" or total.value_max is not None or total.approx or i + 1 >= len(group):
                 continue
-            rest = group[i + 1:]
-            if not rest:
+            if not cues().parts_marker.match(text[total.end:group[i + 1].start]):
                 continue
-            between = total.sentence[total.end - total.sentence_start:rest[0].start - total.sentence_start]
-            if not cues().parts_marker.match(between):
-                continue
-            parts, running = [], 0.0
-            for f in rest:
-                if f.unit != total.unit or f.kind != total.kind or f.value_max is not None:
-                    break
-                parts.append(f)
-                running += f.value
-                if running >= total.value:
-                    break  # the parts add up (or overshoot): later counts are another breakdown
-            if len(parts) < 2:
-                continue
+            parts = partition.partition(text, total, group[i + 1:], group[:i], cfg)
             s = sum(f.value for f in parts)
-            if s != total.value and not any(f.approx for f in (total, *parts)):
+            if s < total.value * cfg["shortfall_min_share"]:
+                continue  # 志愿者2.3万人，其中党员志愿者6800人、青年志愿者5200人: notable groups, not all
+            if parts and s != total.value:
                 severity = "error" if s > total.value else "warning"
                 listed = "+".join(format_number(f.value) for f in parts)
                 out.append(_flag(doc, "sum_mismatch", severity,
@@ -186,7 +186,9 @@ def sum_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
 
 
 def growth_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
-    """A before/after pair with a stated growth that disagrees (由4万元增加到12万元，增长50%)."""
+    """A before/after pair with a stated growth that disagrees (由4万元增加到12万元，增长50%). Between
+    two percentages the growth may be stated in points (由45%提高到76%，提高了31个百分点), or as a
+    percentage that is the points (提高了31%): either reading that fits is no finding."""
     out = []
     for group in _by_sentence(figures).values():
         befores = [f for f in group if f.role == "before"]
@@ -201,8 +203,17 @@ def growth_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
             window = cues().data["growth_mismatch"]["window_chars"]
             if not cues().growth.search(pct.sentence[after.end - base:pct.start - base][-window:]):
                 continue
+            tolerance = 0.5 * 10 ** -_decimals(pct.text) + 0.5
             expected = (after.value - b.value) / b.value * 100
-            if abs(expected - pct.value) > 0.5 * 10 ** -_decimals(pct.text) + 0.5:
+            points = after.value - b.value if b.unit == after.unit == "%" else None  # 由45%提高到76%
+            if any(w in pct.text for w in cues().data["growth_mismatch"]["point_words"]):
+                if points is not None and abs(points - pct.value) > tolerance:  # 提高了31个百分点
+                    out.append(_flag(doc, "growth_mismatch", "error",
+                                     message("growth_points_mismatch", before=format_number(b.value),
+                                             after=format_number(after.value), expected=points,
+                                             stated=format_number(pct.value)), (b, after, pct)))
+                continue
+            if abs(expected - pct.value) > tolerance and (points is None or abs(points - pct.value) > tolerance):
                 out.append(_flag(doc, "growth_mismatch", "error",
                                  message("growth_mismatch", before=format_number(b.value), after=format_number(after.value),
                                          expected=expected, stated=format_number(pct.value)), (b, after, pct)))
@@ -242,7 +253,8 @@ def _area_per_100_households(doc: Document, figures: tuple[Figure, ...], t: dict
     for a in figures:
         if a.kind != "facility_area" or a.role in ("before", "target") or not _mentions(a, t["area_cues"]):
             continue
-        if marker in a.sentence[max(0, a.start - a.sentence_start - window):a.start - a.sentence_start]:
+        before = a.sentence[max(0, a.start - a.sentence_start - window):a.start - a.sentence_start]
+        if marker in re.split(f"[{re.escape(cues().data['clause_breaks'])}]", before)[-1]:  # 每百户拥有服务用房约38.8平方米
             if a.value < t["value"] and a.value_max is None or (a.value_max and a.value_max < t["value"]):
                 out.append(_flag(doc, "below_threshold", cues().data["scopes"]["adopted"]["severity"],
                                  message("adopted_per_100_households", value=format_number(a.value),
@@ -255,7 +267,7 @@ def _area_per_100_households(doc: Document, figures: tuple[Figure, ...], t: dict
         doc_entity = title_entity(doc)
         if not same and doc_entity.endswith(cues().data["measures"]["community_suffix"]):
             # a report about one community: its households as the report states them for the whole area
-            area_households = [h for h in households if measure_of(h, doc_entity)]
+            area_households = [h for h in households if _measure_in_report(h, doc_entity)]
             if len({h.value for h in area_households}) == 1:
                 same = area_households
         if not same:
@@ -312,22 +324,82 @@ def below_threshold(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
 # --- conflicts ------------------------------------------------------------------------------------
 
 def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
-    """(entity, measure, year) for figures that state a standing fact about a place: how many
-    communities it has, its population, its households. None for anything else."""
+    """(entity, measure, year) for figures that state a standing fact about a named place, to compare
+    across the reports of a run: how many communities it has, its population, its households. None
+    for anything else, and for a template's placeholder (xx区, 某某街道: in two reports, two places)."""
+    key = _measure_in_report(f, doc_entity)
+    return None if key is None or is_placeholder(key[0]) else key
+
+
+def is_placeholder(entity: str) -> bool:
+    """True for a place named by a template's placeholder (xx区, XX街道, 某某社区)."""
+    from ..figures.context import placeholder_name
+
+    return placeholder_name(entity)
+
+
+def _measure_in_report(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
+    """`measure_of` inside one report, where a placeholder names one place."""
     entity = f.entity or doc_entity
     if not entity:
         return None
     ms = cues().data["measures"]
     head = f.sentence[:max(0, f.start - f.sentence_start)]
-    if f.kind == "community_count" and f.counted and cues().jurisdiction.search(head) and not f.approx:
-        return entity, f"{f.counted}{ms['count_measure_suffix']}", f.year
-    population = ms["population_nouns"]
-    if f.kind == "people_count" and any(p in (f.subject or "") or head.endswith(p) for p in population):
-        near = (f.subject or "") + head[-ms["population_window_chars"]:]
-        return entity, next(p for p in population if p in near), f.year
-    if f.kind == "household_count" and cues().households.search(head):
+    if f.kind == "community_count":
+        head = cues().list_items.sub("", head)  # 辖12个乡镇、156个行政村: the later items of the list
+    if f.kind == "community_count" and f.counted and cues().jurisdiction.search(head) and not f.approx \
+            and _ends_clause(f):
+        return entity, f"{_bare_noun(f.counted)}{ms['count_measure_suffix']}", f.year
+    if f.kind == "people_count" and not f.approx:
+        noun = _population_noun(head, f.entity)
+        if noun:
+            return entity, noun, f.year
+    m = cues().households.search(head) if f.kind == "household_count" and not f.approx else None
+    if m and _opens_clause(head[:m.start()], f.entity, ms["household_before_words"]):
         return entity, ms["household_measure"], f.year
     return None
+
+
+def _bare_noun(counted: str) -> str:
+    """The counted noun without the jurisdiction words it may have taken in (全区现有城市社区 -> 城市社区)."""
+    words = tuple(sorted(cues().data["measures"]["jurisdiction_words"], key=len, reverse=True))
+    while counted.startswith(words):
+        w = next(w for w in words if counted.startswith(w))
+        if len(w) >= len(counted):
+            break
+        counted = counted[len(w):]
+    return counted
+
+
+def _ends_clause(f: Figure) -> bool:
+    """True when the count (with its noun) ends its clause or a list item (下辖12个社区，/、), so it
+    states what the place has, not what some of them did (全街道已有8个社区通过验收)."""
+    ms = cues().data["measures"]
+    tail = f.sentence[f.end - f.sentence_start:]
+    if f.counted and tail.startswith(f.counted):
+        tail = tail[len(f.counted):]
+    return not tail or tail[0] in ms["count_followers"] or tail.startswith(tuple(ms["count_follower_words"]))
+
+
+def _opens_clause(before: str, entity: str, words) -> bool:
+    """True when nothing stands in the clause before a measure's word but a place or one of `words`
+    (辖区居民1200户, 社区共有居民900户; 覆盖居民8200户 counts whom a service reached)."""
+    clause = re.split(r"[，。；,;：:、]", before)[-1].strip()
+    return not clause or bool(entity) and clause.endswith(entity) or clause.endswith(tuple(words))
+
+
+def _population_noun(head: str, entity: str) -> str:
+    """The population noun written right before a people count (常住人口5300人, 辖区人口达1.2万人), when
+    nothing but a place or jurisdiction word stands before it (流动人口620人 is no population)."""
+    ms = cues().data["measures"]
+    for w in ms["population_lead_words"]:
+        if head.endswith(w):
+            head = head[:-len(w)]
+            break
+    noun = next((p for p in ms["population_nouns"] if head.endswith(p)), "")
+    if not noun:
+        return ""
+    return noun if _opens_clause(head[:-len(noun)], entity, ms["population_before_words"]) else ""
 
 
 def title_entity(doc: Document) -> str:
@@ -347,7 +419,7 @@ def internal_conflict(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
     seen: dict[tuple, Figure] = {}
     doc_entity = title_entity(doc)
     for f in figures:
-        key = measure_of(f, doc_entity)
+        key = _measure_in_report(f, doc_entity)
         if key is None:
             continue
         entity, measure, year = key

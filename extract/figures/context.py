@@ -61,11 +61,22 @@ def _lex():
         "change_particles": tuple(c["change_particles"]),
         "inside_after_noun": tuple(c["inside_after_noun"]),
         "went_to": tuple(c["went_to"]),
-        "not_names": frozenset(c["not_names"]),
+        "not_names": frozenset(c["not_names"] + c["not_names_generic"]),
         "name_tags": frozenset(c["name_tags"]),
+        "merged_name_tags": frozenset(c["merged_name_tags"]),
+        "name_char_not_tags": frozenset(c["name_char_not_tags"]),
+        "name_run_min": c["name_run_chars"][0],
+        "name_run_max": c["name_run_chars"][1],
+        "placeholder_chars": c["placeholder_chars"],
+        "list_marks": tuple(c["name_list_marks"]),
+        "list_joins": tuple(c["name_list_joins"]),
         "admin": tuple(entity_suffixes),
+        # 区长, 市委, 区党委: a word of admin_word_after right after the suffix, or one character after
+        # it unless that character is itself a suffix (石泉县村级组织 names 石泉县)
         "admin_tail": re.compile(f"(?:{alternation(entity_suffixes)})"
-                                 f"(?![\u4e00-\u9fff]{{0,1}}(?:{alternation(c['admin_word_after'])}))"),
+                                 f"(?!(?:(?![{re.escape(''.join(sorted(set(''.join(entity_suffixes)))))}])[\u4e00-\u9fff])?"
+                                 f"(?:{alternation(c['admin_word_after'])}))"),
+        "admin_word_start": tuple(c["admin_word_start"]),
         "year": re.compile(fill(year["figure"], year)),
         "relative_year": re.compile(f"({alternation(year['relative'])})"),
         "role_before": re.compile(f"(?:{alternation(c['before_words'])})[^，。；,;]{{0,{c['windows']['role_before']}}}$"),
@@ -299,31 +310,89 @@ def year_of(sentence: str, offset_in_sentence: int) -> str:
 
 
 def _names(text: str):
-    """Place or body names in text, in order: a name word followed by an administrative word
-    (朝阳街道, xx区). Only short windows around administrative words are segmented."""
+    """Place or body names in text, in order, as (name, start, end): a name word followed by an
+    administrative word (朝阳街道, xx区, 某某街道), or one word that is a place name ending in one
+    (城关镇). Only short windows around administrative words are segmented."""
     lex = _lex()
     for m in lex.admin_tail.finditer(text):
         lo = max(0, m.start() - lex.windows.name_before)
+        suffix = m.group(0)
+        if text.startswith(lex.admin_word_start, m.start()):
+            continue  # 乡镇, 村级, 村民: the suffix begins another word
         words = segment.cut(text[lo:m.end()])
+        if not words:
+            continue
+        last = words[-1]
+        if last != suffix and last.endswith(suffix) and len(last) - len(suffix) >= 2:
+            stem = last[:-len(suffix)]  # 城关镇, 柳林镇: the segmenter keeps the place whole
+            if segment.pos(last) in lex.merged_name_tags and stem not in lex.not_names \
+                    and all("\u4e00" <= ch <= "\u9fff" for ch in stem):
+                yield last, m.end() - len(last), m.end()
+            continue
+        if last != suffix and last.endswith(suffix) and len(last) - len(suffix) == 1:
+            run = _single_char_name(words[:-1], 1)  # 枫|林区|社区: single characters before a word like 林区
+            if run and last not in lex.not_names and "\u4e00" <= last[0] <= "\u9fff":
+                yield run + last, m.end() - len(last) - len(run), m.end()
+            continue
+        if last != suffix:
+            if len(last) >= len(suffix) or not text.startswith(last, m.end() - len(last)):
+                continue
+            words = segment.cut(text[lo:m.start()]) + [suffix]  # 长安街|道: the suffix split off
         if len(words) < 2 or words[-1] not in lex.admin:
             continue
         prev = words[-2]
-        placeholder = prev.strip("xX*") == "" and len(prev) >= 2
+        placeholder = prev.strip(lex.placeholder_chars) == "" and len(prev) >= 2
+        if len(prev) == 1 and not placeholder:
+            prev = _single_char_name(words[:-1])
         cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in lex.not_names \
-            and segment.pos(prev) in lex.name_tags and len(prev) >= 2
-        if placeholder or cjk_name:
-            yield prev + words[-1]
+            and (segment.pos(prev) in lex.name_tags or len(words[-2]) == 1) and len(prev) >= 2
+        if (placeholder or cjk_name) and not prev.endswith(lex.admin):  # 青山区社区工作: 社区 names no place
+            yield prev + suffix, m.start() - len(prev), m.end()
+
+
+def _single_char_name(words: list[str], least: int = 0) -> str:
+    """A name the segmenter cut into single characters (鹿|鸣|镇, 翠|屏|街道): the run of 2-3 single
+    characters right before the suffix, none of them a function word or a suffix itself (七星|关|区|社区
+    is no 关区社区); else ''. With `least`, a run of that many characters or more completes a word
+    the segmenter made of the name's last character and the suffix (枫|林区)."""
+    lex = _lex()
+    run = []
+    for w in reversed(words):
+        if len(w) != 1 or not "\u4e00" <= w <= "\u9fff":
+            break
+        run.insert(0, w)
+    if not (least or lex.name_run_min) <= len(run) <= lex.name_run_max - (1 if least else 0):
+        return ""
+    if any(segment.pos(w) in lex.name_char_not_tags or w in lex.stop_words or w in lex.admin for w in run):
+        return ""
+    return "".join(run)
+
+
+def placeholder_name(name: str) -> bool:
+    """True when a place name is a template's placeholder (xx区, 某某街道)."""
+    lex = _lex()
+    stem = next((name[:-len(a)] for a in lex.admin if name.endswith(a)), name)
+    return len(stem) >= 2 and stem.strip(lex.placeholder_chars) == ""
+
+
+def _listed(text: str, start: int, end: int) -> bool:
+    """True when the name at text[start:end] is one of a list of names (柳塘社区、青石社区等4个社区):
+    a list names what is counted or done, not the place the sentence is about."""
+    lex = _lex()
+    return text[:start].endswith(lex.list_joins) or text.startswith(lex.list_marks, end)
 
 
 def entity_of(sentence: str, offset_in_sentence: int) -> str:
     """The place or body a figure is about: the last name in the figure's own clause (…，朝阳街道
-    获…称号), else the first name of its sentence, its grammatical subject (松涛社区隶属…，辖区1200户)."""
+    获…称号), else the first name of its sentence, its grammatical subject (松涛社区隶属…，辖区1200户).
+    A name in a list of names (柳塘社区、青石社区…) is no entity."""
     head = sentence[:offset_in_sentence]
     cut = max(head.rfind(c) for c in "，,；;：:")
-    in_clause = list(_names(head[cut + 1:]))
+    names = [(n, a, b) for n, a, b in _names(head) if not _listed(head, a, b)]
+    in_clause = [n for n, a, _ in names if a > cut]
     if in_clause:
         return in_clause[-1]
-    return next(_names(head), "")
+    return names[0][0] if names else ""
 
 
 def role_of(sentence: str, offset_in_sentence: int, planned_sentence: bool) -> str:
