@@ -47,9 +47,10 @@ def _decimals(text: str) -> int:
 
 
 def _by_sentence(figures: tuple[Figure, ...]) -> dict[str, list[Figure]]:
+    """The figures of each sentence occurrence (a sentence repeated in the text is two groups)."""
     groups: dict[tuple, list[Figure]] = defaultdict(list)
     for f in figures:
-        groups[(f.sentence, f.page)].append(f)
+        groups[(f.sentence_start, f.sentence, f.page)].append(f)
     return groups
 
 
@@ -72,6 +73,7 @@ class _Cues:
     households: re.Pattern  # 辖区 / 常住 before a count of households
     list_items: re.Pattern  # 12个乡镇、 right before a count: earlier items of its list
     data: dict
+    share_chars: int = 0  # the longest text `share` can match (with the break before it)
 
 
 @functools.cache
@@ -92,6 +94,10 @@ def cues() -> _Cues:
         list_items=re.compile(rf"(?:{ms['list_item']})+$"),
         households=re.compile(rf"(?:{_alt(ms['household_words'])})[^{breaks}]{{0,{ms['household_gap_chars']}}}$"),
         data=d,
+        share_chars=1 + max(max(map(len, pm["share_leads"]), default=0) + len(pm["share_word"]) + pm["base_noun_chars"]
+                            + max(map(len, pm["total_words"]), default=0) + 1
+                            + max(map(len, pm["share_words"]), default=0) + max(map(len, pm["copulas"]), default=0),
+                            max(map(len, pm["ratio_words"]), default=0)),
     )
 
 
@@ -119,7 +125,7 @@ def percent_mismatch(doc: Document, figures: tuple[Figure, ...]) -> list[Flag]:
         for i, p in enumerate(group):
             if p.quantity != "percent" or p.value_max is not None:
                 continue
-            lo = group[0].sentence_start
+            lo = max(group[0].sentence_start, p.start - cues().share_chars)  # the cue ends at the percentage
             head = text[lo:p.start]
             m = cues().share.search(head)
             if not m:
@@ -250,6 +256,14 @@ def _area_per_100_households(doc: Document, figures: tuple[Figure, ...], t: dict
     bt = cues().data["below_threshold"]
     marker, window = bt["per_100_households_marker"], bt["per_100_households_window_chars"]
     households = [f for f in figures if f.kind == "household_count" and f.value_max is None and not f.approx]
+    by_sentence: dict[str, list[Figure]] = defaultdict(list)  # looked up per area: linear in the figures
+    by_entity: dict[str, list[Figure]] = defaultdict(list)
+    for h in households:
+        by_sentence[h.sentence].append(h)
+        if h.entity:
+            by_entity[h.entity].append(h)
+    doc_entity = title_entity(doc)
+    area_households = None  # computed once, when a report about one community needs it
     for a in figures:
         if a.kind != "facility_area" or a.role in ("before", "target") or not _mentions(a, t["area_cues"]):
             continue
@@ -262,12 +276,11 @@ def _area_per_100_households(doc: Document, figures: tuple[Figure, ...], t: dict
             continue
         if a.value_max is not None or a.approx in ("gt", "ge"):
             continue
-        same = [h for h in households if h.sentence == a.sentence] or \
-               [h for h in households if a.entity and h.entity == a.entity]
-        doc_entity = title_entity(doc)
+        same = by_sentence.get(a.sentence) or (by_entity.get(a.entity) if a.entity else None) or []
         if not same and doc_entity.endswith(cues().data["measures"]["community_suffix"]):
             # a report about one community: its households as the report states them for the whole area
-            area_households = [h for h in households if _measure_in_report(h, doc_entity)]
+            if area_households is None:
+                area_households = [h for h in households if _measure_in_report(h, doc_entity)]
             if len({h.value for h in area_households}) == 1:
                 same = area_households
         if not same:
