@@ -45,7 +45,20 @@ def same_kind(a: str, b: str) -> bool:
     if a == b or a.endswith(b) or b.endswith(a):
         return True
     head = next((h for h in _heads() if a.endswith(h)), "")
-    return bool(head) and b.endswith(head)
+    if head and b.endswith(head):
+        return True
+    # a class noun and its members (养老服务设施 / 社区养老服务站, 农村幸福院): [partition] classes
+    for cls, members in _classes():
+        if a.endswith(cls) and b.endswith(members) or b.endswith(cls) and a.endswith(members):
+            return True
+    return False
+
+
+@functools.cache
+def _classes() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The class nouns whose members are named by their own head nouns ([partition] classes)."""
+    classes = load_toml("audit.toml")["partition"].get("classes", {})
+    return tuple((cls, tuple(members)) for cls, members in classes.items())
 
 
 def label(text: str, f: Figure, since: int, cfg: dict) -> str:
