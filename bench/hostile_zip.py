@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import REPORT_LINES  # noqa: E402
+from helpers import REPORT_LINES, hostile_files  # noqa: E402
 
 _DOC = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>')
@@ -55,19 +54,6 @@ def write(path: Path, xml_mb: float, photo_bytes: int) -> Path:
     return path
 
 
-def lie(path: Path, name: str = "word/document.xml", size: int = 2000) -> None:
-    """Patch the sizes the central directory declares for `name`."""
-    data = bytearray(path.read_bytes())
-    raw = name.encode()
-    i = data.find(b"PK\x01\x02")
-    while i >= 0:
-        n = struct.unpack("<H", data[i + 28:i + 30])[0]
-        if data[i + 46:i + 46 + n] == raw:
-            struct.pack_into("<II", data, i + 20, size, size)
-        i = data.find(b"PK\x01\x02", i + 4)
-    path.write_bytes(bytes(data))
-
-
 _CHILD = """
 import json, resource, sys, time
 from extract.pipeline import process_file
@@ -87,7 +73,7 @@ def main() -> None:
         tmp = Path(tmp)
         files = {"bomb": write(tmp / "bomb.docx", args.xml_mb, 1_500_000)}
         files["lying"] = write(tmp / "lying.docx", args.xml_mb, 1_500_000)
-        lie(files["lying"])
+        hostile_files.declare_sizes(files["lying"], "word/document.xml", 2000)
         files["photos"] = write(tmp / "photos.docx", 0, int(args.photos_mb * 2**20))
         for name, path in files.items():
             out = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True,

@@ -100,34 +100,6 @@ def cjk_font() -> Path | None:
     return next((p for p in CJK_FONTS if p.exists()), None)
 
 
-def write_pdf_embedded(path: Path, lines: list[str], font: Path, chars_per_line: int = 34, lines_per_page: int = 38):
-    """A PDF whose CJK font is embedded (a subset of it), as office suites write them."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    if "CJKEmbedded" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("CJKEmbedded", str(font), subfontIndex=0))
-    c = canvas.Canvas(str(path), pagesize=A4)
-    c.setTitle(lines[0] if lines else "")
-    wrapped: list[str] = []
-    for line in lines:
-        while len(line) > chars_per_line:
-            wrapped.append(line[:chars_per_line])
-            line = line[chars_per_line:]
-        wrapped.append(line)
-    width, height = A4
-    for start in range(0, len(wrapped), lines_per_page):
-        c.setFont("CJKEmbedded", 14)
-        y = height - 60
-        for line in wrapped[start:start + lines_per_page]:
-            c.drawString(60, y, line)
-            y -= 19
-        c.showPage()
-    c.save()
-
-
 def _write_html(path: Path, lines: list[str]) -> None:
     paras = "\n".join(f"<p>{html.escape(l)}</p>" for l in lines)
     page = ("<html><head><meta charset='utf-8'>"
@@ -147,7 +119,7 @@ def make_reallike(folder: Path, n: int, seed: int = 0) -> str:
         stem = f"r{i:05d}"
         if fmt == "pdf":
             if font:
-                write_pdf_embedded(folder / f"{stem}.pdf", lines, font)
+                make_samples.write_pdf(folder / f"{stem}.pdf", lines, font=font)
             else:
                 make_samples.write_pdf(folder / f"{stem}.pdf", lines)
         elif fmt == "docx":

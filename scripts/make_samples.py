@@ -36,14 +36,25 @@ FORMATS = {
 }
 
 
-def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_page: int = 38) -> None:
-    """A PDF with a real Chinese text layer (reportlab's built-in STSong-Light CID font)."""
+def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_page: int = 38,
+              font: Path | None = None) -> None:
+    """A PDF with a real Chinese text layer: reportlab's built-in STSong-Light CID font (not
+    embedded), or the TrueType `font`, embedded (a subset of it) as office suites write them."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    if font is None:
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        font_name = "STSong-Light"
+        pdfmetrics.registerFont(UnicodeCIDFont(font_name))
+    else:
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        font_name = "CJKEmbedded"
+        if font_name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(font_name, str(font), subfontIndex=0))
     c = canvas.Canvas(str(path), pagesize=A4)
     c.setTitle(lines[0] if lines else "")
     wrapped: list[str] = []
@@ -57,7 +68,7 @@ def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_
         wrapped.append(line)
     width, height = A4
     for start in range(0, len(wrapped), lines_per_page):
-        c.setFont("STSong-Light", 14)
+        c.setFont(font_name, 14)
         y = height - 60
         for line in wrapped[start:start + lines_per_page]:
             c.drawString(60, y, line)

@@ -1,5 +1,5 @@
 """What tests share: the repository's folders, the sample-report lines, the sample renderer
-(`scripts/make_samples.py`) and the planted audit set's scorer (`scripts/audit_planted.py`).
+(`scripts/make_samples.py`), hostile files (`scripts/hostile_files.py`) and the planted audit set's scorer (`scripts/audit_planted.py`).
 Imported by the tests as `helpers`; `conftest.py` holds the fixtures."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import audit_planted  # noqa: E402
+import hostile_files  # noqa: E402
 import make_samples  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
@@ -24,4 +25,4 @@ REPORT_LINES = [
     "建成居家养老服务站8个，组建志愿服务队26支，开展文化活动150余场，居民满意度达到95%以上。",
 ]
 
-__all__ = ["ROOT", "DATA", "SAMPLES", "REPORT_LINES", "make_samples", "audit_planted"]
+__all__ = ["ROOT", "DATA", "SAMPLES", "REPORT_LINES", "make_samples", "audit_planted", "hostile_files"]

@@ -8,7 +8,6 @@ import csv
 import os
 import sqlite3
 import stat
-import struct
 import zipfile
 
 import pytest
@@ -18,7 +17,7 @@ from extract.bulk import RunOptions, iter_inputs, run
 from extract.cli import main
 from extract.pipeline import process_file
 
-from helpers import REPORT_LINES
+from helpers import REPORT_LINES, hostile_files
 
 TEXT = "\n".join(REPORT_LINES) + "\n"
 
@@ -153,31 +152,12 @@ def _docx(path, body, media=b"", doctype=""):
     return path
 
 
-def _patch_declared_sizes(path, name, size):
-    """Rewrite the sizes the zip's headers declare for `name` (local header and central directory)."""
-    data = bytearray(path.read_bytes())
-    raw = name.encode()
-    i = data.find(b"PK\x03\x04")
-    while i >= 0:
-        n = struct.unpack("<H", data[i + 26:i + 28])[0]
-        if data[i + 30:i + 30 + n] == raw:
-            struct.pack_into("<II", data, i + 18, size, size)
-        i = data.find(b"PK\x03\x04", i + 4)
-    i = data.find(b"PK\x01\x02")
-    while i >= 0:
-        n = struct.unpack("<H", data[i + 28:i + 30])[0]
-        if data[i + 46:i + 46 + n] == raw:
-            struct.pack_into("<II", data, i + 20, size, size)
-        i = data.find(b"PK\x01\x02", i + 4)
-    path.write_bytes(bytes(data))
-
-
 def test_lying_zip_is_stopped_while_inflating(tmp_path, monkeypatch):
     from extract.readers import docx as docx_reader
 
     monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED", 8 << 20)  # small, to keep the test fast
     p = _docx(tmp_path / "lying.docx", _para("x") * 400_000)  # ~13 MB of XML in a few KB
-    _patch_declared_sizes(p, "word/document.xml", 2000)  # the headers say 2 KB
+    hostile_files.declare_sizes(p, "word/document.xml", 2000)  # the headers say 2 KB
     assert p.stat().st_size < 200_000
     zf = zipfile.ZipFile(p)
     assert zf.getinfo("word/document.xml").file_size == 2000
