@@ -93,6 +93,10 @@ def _read(path: Path, progress: _Progress) -> Document:
     except Exception as e:  # a reader bug or a library failing on a strange file: one row, not a crash
         raise _stage_error("read", e, progress) from None
     progress.format = raw.format
+    chars = sum(map(len, raw.pages))
+    if chars > readers.MAX_TEXT_CHARS:  # its records would not fit in a worker's memory
+        raise _StageFailed("error", f"the text is {chars / 1e6:.1f} million characters (limit "
+                                    f"{readers.MAX_TEXT_CHARS / 1e6:.0f} million, limits.toml text_million_chars): refused")
     try:
         norm = normalise(raw)
     except Exception as e:

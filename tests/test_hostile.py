@@ -183,6 +183,18 @@ def test_media_do_not_count_against_the_limit(tmp_path, monkeypatch):
     assert result.document.status == "ok" and result.figures
 
 
+def test_a_text_too_long_for_memory_is_refused_with_its_row(tmp_path, monkeypatch):
+    from extract import readers
+
+    monkeypatch.setattr(readers, "MAX_TEXT_CHARS", 500)
+    p = tmp_path / "long.txt"
+    p.write_text("\n".join(REPORT_LINES * 20), encoding="utf-8")
+    doc = process_file(p, time_limit=None).document
+    assert doc.status == "error" and "million characters" in doc.error and doc.doc_id
+    monkeypatch.setattr(readers, "MAX_TEXT_CHARS", 10_000_000)
+    assert process_file(p, time_limit=None).document.status == "ok"
+
+
 # --- silent loss -----------------------------------------------------------------------------------
 
 def test_deep_html_keeps_its_text(tmp_path):

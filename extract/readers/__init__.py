@@ -18,6 +18,7 @@ from ..resources import load_toml
 from . import doc, docx, html, ocr, ofd, pdf, rtf, txt, wps
 
 MAX_FILE_BYTES = load_toml("limits.toml")["file_mb"] * 1024 * 1024
+MAX_TEXT_CHARS = int(load_toml("limits.toml")["text_million_chars"] * 1_000_000)
 
 READERS = {
     "pdf": pdf.read,
