@@ -410,7 +410,6 @@ def role_of(sentence: str, offset_in_sentence: int, planned_sentence: bool) -> s
 
 def subject_of(text: str, s: Span, counted: str | None) -> str:
     """A short phrase saying what the figure measures."""
-    before = _noun_phrase_before(_clause_before(text, s.start))
     if s.quantity == "count" and counted:
         return counted
-    return before
+    return _noun_phrase_before(_clause_before(text, s.start))
