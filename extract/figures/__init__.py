@@ -12,6 +12,7 @@ import bisect
 import functools
 import re
 
+from .. import gcpause
 from ..records import Document, Figure
 from ..resources import alternation, load_toml
 from .context import area_kind, count_kind, counted_noun, entity_of, role_of, subject_of, year_of
@@ -121,7 +122,8 @@ def find_figures(text: str) -> list[Figure]:
 
 def extract_figures(document: Document) -> list[Figure]:
     """Figure records for a normalised document, each pointing at its sentence and page."""
-    return _figures(document.text, document.sentence_at, document.source, document.doc_id)
+    with gcpause.paused():  # many records, no cycles: see extract/gcpause.py
+        return _figures(document.text, document.sentence_at, document.source, document.doc_id)
 
 
 def _figures(text: str, sentence_at, source: str, doc_id: str) -> list[Figure]:
