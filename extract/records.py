@@ -5,6 +5,8 @@ Every record that comes from text carries offsets into the document's normalised
 """
 from __future__ import annotations
 
+import bisect
+import operator
 from dataclasses import dataclass, field, fields
 
 # Field metadata "sql": the column's name in the run's database where the CSV header (the field's
@@ -67,6 +69,9 @@ class Sentence:
     text: str
 
 
+_START = operator.attrgetter("start")
+
+
 @dataclass(frozen=True)
 class Document:
     """One input file after reading and normalisation (one row of documents.csv)."""
@@ -93,16 +98,9 @@ class Document:
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that holds character `offset` of the normalised text."""
-        lo, hi = 0, len(self.sentences) - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            s = self.sentences[mid]
-            if offset < s.start:
-                hi = mid - 1
-            elif offset >= s.end:
-                lo = mid + 1
-            else:
-                return s
+        k = bisect.bisect_right(self.sentences, offset, key=_START) - 1  # the last sentence starting at or before it
+        if k >= 0 and offset < self.sentences[k].end:
+            return self.sentences[k]
         return None
 
 

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .. import gcpause
 from ..records import Document, Figure, Flag, Result
 from ..resources import load_toml
 from . import partition
@@ -491,9 +492,10 @@ DOCUMENT_CHECKS = (percent_mismatch, sum_mismatch, growth_mismatch, below_thresh
 def check_document(result: Result) -> list[Flag]:
     """Every per-document check; a check that fails is logged and skipped, never raised."""
     out: list[Flag] = []
-    for check in DOCUMENT_CHECKS:
-        try:
-            out.extend(check(result.document, result.figures))
-        except Exception:  # a check must never cost the run its other findings
-            log.warning("check %s failed on %s", check.__name__, result.document.source, exc_info=True)
+    with gcpause.paused():  # many records, no cycles: see extract/gcpause.py
+        for check in DOCUMENT_CHECKS:
+            try:
+                out.extend(check(result.document, result.figures))
+            except Exception:  # a check must never cost the run its other findings
+                log.warning("check %s failed on %s", check.__name__, result.document.source, exc_info=True)
     return out

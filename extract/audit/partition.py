@@ -105,7 +105,7 @@ def partition(text: str, total: Figure, after: list[Figure], earlier: list[Figur
         gap = _BRACKETED.sub("", text[prev_end:f.start])
         if parts and any(w in gap for w in cfg["nested_words"]) or _END.search(gap):
             break
-        if text[:f.start].endswith(tuple(cfg["each_words"])) or f.approx:
+        if text.endswith(tuple(cfg["each_words"]), 0, f.start) or f.approx:
             return []
         name = label(text, f, prev_end, cfg)
         if any(w in name for w in cfg["event_words"]):

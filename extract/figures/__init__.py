@@ -12,6 +12,7 @@ import bisect
 import functools
 import re
 
+from .. import gcpause
 from ..records import Document, Figure
 from ..resources import alternation, load_toml
 from .context import area_kind, count_kind, counted_noun, entity_of, role_of, subject_of, year_of
@@ -54,10 +55,11 @@ def _surface(text: str, s: Span, counted: str) -> str:
 
 
 def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 0, elided: str = "",
-             counted: str | None = None) -> dict:
+             counted: str | None = None, planned: bool | None = None) -> dict:
     """All columns of one figure span except provenance. `elided` is the counted noun of the
     previous count in the sentence, for counts that leave it out (12个村…剩余6个); `counted`
-    is given for table cells (the row label)."""
+    is given for table cells (the row label); `planned`, whether the sentence states targets
+    (found in it when not given)."""
     if counted is None or s.quantity != "count":
         counted = (counted_noun(text, s, s.end) or elided) if s.quantity == "count" else ""
     if not sentence_text:  # no sentence given: a window around the figure stands in for it
@@ -71,7 +73,7 @@ def describe(text: str, s: Span, sentence_text: str = "", sentence_start: int = 
         "unit": s.unit, "approx": s.approx, "counted": counted or None,
         "subject": subject_of(text, s, counted), "entity": entity_of(sentence_text, rel),
         "year": year_of(sentence_text, rel),
-        "role": role_of(sentence_text, rel, bool(_planned().search(sentence_text))),
+        "role": role_of(sentence_text, rel, bool(_planned().search(sentence_text)) if planned is None else planned),
         "rule": s.rule,
     }
 
@@ -92,13 +94,14 @@ def _described(text: str, sentence_at):
     sentence holding an offset. A count that leaves its noun out borrows the previous count's in
     the same sentence (12个村…剩余6个)."""
     last_counted: dict[str, str] = {}
-    last_sentence = None
+    last_sentence = planned = None
     for s, label in all_spans(text):
         sentence = sentence_at(s.start)
         if sentence is not last_sentence:
             last_counted, last_sentence = {}, sentence
+            planned = bool(_planned().search(sentence.text)) if sentence and sentence.text else None  # once a sentence
         d = describe(text, s, sentence.text if sentence else "", sentence.start if sentence else 0,
-                     elided=last_counted.get(s.unit, ""), counted=label)
+                     elided=last_counted.get(s.unit, ""), counted=label, planned=planned)
         if d["counted"]:
             last_counted[s.unit] = d["counted"]
         yield s, d, sentence
@@ -119,7 +122,8 @@ def find_figures(text: str) -> list[Figure]:
 
 def extract_figures(document: Document) -> list[Figure]:
     """Figure records for a normalised document, each pointing at its sentence and page."""
-    return _figures(document.text, document.sentence_at, document.source, document.doc_id)
+    with gcpause.paused():  # many records, no cycles: see extract/gcpause.py
+        return _figures(document.text, document.sentence_at, document.source, document.doc_id)
 
 
 def _figures(text: str, sentence_at, source: str, doc_id: str) -> list[Figure]:

@@ -77,6 +77,7 @@ def _lex():
                                  f"(?!(?:(?![{re.escape(''.join(sorted(set(''.join(entity_suffixes)))))}])[\u4e00-\u9fff])?"
                                  f"(?:{alternation(c['admin_word_after'])}))"),
         "admin_word_start": tuple(c["admin_word_start"]),
+        "admin_word_start_chars": max(map(len, c["admin_word_start"]), default=0),
         "year": re.compile(fill(year["figure"], year)),
         "relative_year": re.compile(f"({alternation(year['relative'])})"),
         "role_before": re.compile(f"(?:{alternation(c['before_words'])})[^，。；,;]{{0,{c['windows']['role_before']}}}$"),
@@ -314,40 +315,55 @@ def _names(text: str):
     administrative word (朝阳街道, xx区, 某某街道), or one word that is a place name ending in one
     (城关镇). Only short windows around administrative words are segmented."""
     lex = _lex()
+    before, reach = lex.windows.name_before, lex.admin_word_start_chars
     for m in lex.admin_tail.finditer(text):
-        lo = max(0, m.start() - lex.windows.name_before)
-        suffix = m.group(0)
-        if text.startswith(lex.admin_word_start, m.start()):
-            continue  # 乡镇, 村级, 村民: the suffix begins another word
-        words = segment.cut(text[lo:m.end()])
-        if not words:
-            continue
-        last = words[-1]
-        if last != suffix and last.endswith(suffix) and len(last) - len(suffix) >= 2:
-            stem = last[:-len(suffix)]  # 城关镇, 柳林镇: the segmenter keeps the place whole
-            if segment.pos(last) in lex.merged_name_tags and stem not in lex.not_names \
-                    and all("\u4e00" <= ch <= "\u9fff" for ch in stem):
-                yield last, m.end() - len(last), m.end()
-            continue
-        if last != suffix and last.endswith(suffix) and len(last) - len(suffix) == 1:
-            run = _single_char_name(words[:-1], 1)  # 枫|林区|社区: single characters before a word like 林区
-            if run and last not in lex.not_names and "\u4e00" <= last[0] <= "\u9fff":
-                yield run + last, m.end() - len(last) - len(run), m.end()
-            continue
-        if last != suffix:
-            if len(last) >= len(suffix) or not text.startswith(last, m.end() - len(last)):
-                continue
-            words = segment.cut(text[lo:m.start()]) + [suffix]  # 长安街|道: the suffix split off
-        if len(words) < 2 or words[-1] not in lex.admin:
-            continue
-        prev = words[-2]
-        placeholder = prev.strip(lex.placeholder_chars) == "" and len(prev) >= 2
-        if len(prev) == 1 and not placeholder:
-            prev = _single_char_name(words[:-1])
-        cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in lex.not_names \
-            and (segment.pos(prev) in lex.name_tags or len(words[-2]) == 1) and len(prev) >= 2
-        if (placeholder or cjk_name) and not prev.endswith(lex.admin):  # 青山区社区工作: 社区 names no place
-            yield prev + suffix, m.start() - len(prev), m.end()
+        ms, me = m.span()
+        lo = max(0, ms - before)
+        found = _name_at(text[lo:max(me, ms + reach)], ms - lo, me - lo)
+        if found:
+            yield found[0], lo + found[1], me
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_at(window: str, ms: int, me: int) -> tuple[str, int] | None:
+    """(name, start in window) of the name that ends with the administrative word window[ms:me],
+    or None. The window holds all that decides it: the name window before the word, and after
+    its start as far as an [context] admin_word_start word reaches (a sentence repeats its
+    windows for each of its figures: the answer is remembered)."""
+    lex = _lex()
+    suffix = window[ms:me]
+    if window.startswith(lex.admin_word_start, ms):
+        return None  # 乡镇, 村级, 村民: the suffix begins another word
+    words = segment.cut(window[:me])
+    if not words:
+        return None
+    last = words[-1]
+    if last != suffix and last.endswith(suffix) and len(last) - len(suffix) >= 2:
+        stem = last[:-len(suffix)]  # 城关镇, 柳林镇: the segmenter keeps the place whole
+        if segment.pos(last) in lex.merged_name_tags and stem not in lex.not_names \
+                and all("\u4e00" <= ch <= "\u9fff" for ch in stem):
+            return last, me - len(last)
+        return None
+    if last != suffix and last.endswith(suffix) and len(last) - len(suffix) == 1:
+        run = _single_char_name(words[:-1], 1)  # 枫|林区|社区: single characters before a word like 林区
+        if run and last not in lex.not_names and "\u4e00" <= last[0] <= "\u9fff":
+            return run + last, me - len(last) - len(run)
+        return None
+    if last != suffix:
+        if len(last) >= len(suffix) or not window.startswith(last, me - len(last)):
+            return None
+        words = segment.cut(window[:ms]) + [suffix]  # 长安街|道: the suffix split off
+    if len(words) < 2 or words[-1] not in lex.admin:
+        return None
+    prev = words[-2]
+    placeholder = prev.strip(lex.placeholder_chars) == "" and len(prev) >= 2
+    if len(prev) == 1 and not placeholder:
+        prev = _single_char_name(words[:-1])
+    cjk_name = all("\u4e00" <= ch <= "\u9fff" for ch in prev) and prev not in lex.not_names \
+        and (segment.pos(prev) in lex.name_tags or len(words[-2]) == 1) and len(prev) >= 2
+    if (placeholder or cjk_name) and not prev.endswith(lex.admin):  # 青山区社区工作: 社区 names no place
+        return prev + suffix, ms - len(prev)
+    return None
 
 
 def _single_char_name(words: list[str], least: int = 0) -> str:
@@ -379,7 +395,7 @@ def _listed(text: str, start: int, end: int) -> bool:
     """True when the name at text[start:end] is one of a list of names (柳塘社区、青石社区等4个社区):
     a list names what is counted or done, not the place the sentence is about."""
     lex = _lex()
-    return text[:start].endswith(lex.list_joins) or text.startswith(lex.list_marks, end)
+    return text.endswith(lex.list_joins, 0, start) or text.startswith(lex.list_marks, end)
 
 
 def entity_of(sentence: str, offset_in_sentence: int) -> str:
@@ -410,7 +426,6 @@ def role_of(sentence: str, offset_in_sentence: int, planned_sentence: bool) -> s
 
 def subject_of(text: str, s: Span, counted: str | None) -> str:
     """A short phrase saying what the figure measures."""
-    before = _noun_phrase_before(_clause_before(text, s.start))
     if s.quantity == "count" and counted:
         return counted
-    return before
+    return _noun_phrase_before(_clause_before(text, s.start))
