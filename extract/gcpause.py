@@ -12,8 +12,9 @@ import gc
 
 @contextlib.contextmanager
 def paused():
-    """Hold off the cyclic collector inside the block (when it was on before; nested and
-    threaded use leave it as the outermost caller found it)."""
+    """Hold off the cyclic collector inside the block (when it was on before; nested use leaves
+    it as the outermost caller found it; threads share the one switch, so a thread may turn it
+    back on while another is still inside: the cost is time, never correctness)."""
     was_on = gc.isenabled()
     gc.disable()
     try:

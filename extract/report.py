@@ -172,7 +172,7 @@ def highlighted_text(doc: Document, figures: list[Figure], flags: list[Flag]) ->
 
 def _other_link(doc: Document, fl: Flag) -> str:
     """A link to the other report's page, for a finding across documents about another content."""
-    other = getattr(fl, "other_doc_id", "")
+    other = fl.other_doc_id
     if not other or other == doc.doc_id:
         return ""
     return f" <a class='other' href='doc-{_e(other)}.html' title='{_e(fl.other_source)}'>{_e(_t('other_report'))}</a>"

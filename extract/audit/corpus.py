@@ -42,11 +42,10 @@ class Digest:
     changes: tuple[tuple[str, str, Figure, Figure], ...] = ()
 
 
-def text_hash(text: str) -> str:
-    """The hash of a normalised text with its spaces removed ("" when too short to call a copy)."""
+def text_hash(bare: str) -> str:
+    """The hash of a normalised text whose spaces are removed ("" when too short to call a copy)."""
     from .copies import copy_settings
 
-    bare = re.sub(r"\s+", "", text)
     if len(bare) < copy_settings()["min_chars"]:
         return ""
     return hashlib.blake2b(bare.encode("utf-8"), digest_size=8).hexdigest()
@@ -63,12 +62,13 @@ def digest(result: Result) -> Digest | None:
     doc_entity = title_entity(doc)
     measures = tuple((k, f) for f in result.figures if (k := measure_of(f, doc_entity)))
     passages = {passage_hash(s.text): (s.start, s.end) for s in doc.sentences if len(s.text) >= 20}
-    masked = passage_key(re.sub(r"\s+", "", doc.text))
+    bare = re.sub(r"\s+", "", doc.text)
+    masked = passage_key(bare)
     sig = None
     if len(masked) >= 100:  # shorter is too short to call a copy
         sig = signature(shingle_fingerprints(masked, near_duplicate_settings()["shingle_chars"]))
     return Digest(doc.source, doc.doc_id, doc.title, measures, passages, sig, document_year(doc),
-                  text_hash(doc.text), change_pairs(result, doc_entity))
+                  text_hash(bare), change_pairs(result, doc_entity))
 
 
 @dataclass
@@ -128,8 +128,11 @@ class CorpusIndex:
             out.extend(flags)
         except Exception:
             log.warning("the copies and templates checks failed", exc_info=True)
-        seen: set[str] = set()  # one text once: the copies of a text say nothing new about its places
-        digests = [d for d in digests if not d.text_hash or (d.text_hash not in seen and not seen.add(d.text_hash))]
+        # one text once: the copies of a text say nothing new about its places
+        unique: dict[tuple[str, str], Digest] = {}
+        for d in digests:
+            unique.setdefault(("text", d.text_hash) if d.text_hash else ("doc", d.doc_id), d)
+        digests = list(unique.values())
         try:
             points = history.points(digests)
             self.history = history.history_rows(points)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import gcpause
+from ..figures.context import placeholder_name
 from ..records import Document, Figure, Flag, Result
 from ..resources import load_toml
 from . import partition
@@ -342,14 +343,7 @@ def measure_of(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
     across the reports of a run: how many communities it has, its population, its households. None
     for anything else, and for a template's placeholder (xx区, 某某街道: in two reports, two places)."""
     key = _measure_in_report(f, doc_entity)
-    return None if key is None or is_placeholder(key[0]) else key
-
-
-def is_placeholder(entity: str) -> bool:
-    """True for a place named by a template's placeholder (xx区, XX街道, 某某社区)."""
-    from ..figures.context import placeholder_name
-
-    return placeholder_name(entity)
+    return None if key is None or placeholder_name(key[0]) else key
 
 
 def _measure_in_report(f: Figure, doc_entity: str = "") -> tuple[str, str, str] | None:
@@ -374,9 +368,15 @@ def _measure_in_report(f: Figure, doc_entity: str = "") -> tuple[str, str, str] 
     return None
 
 
+@functools.cache
+def _jurisdiction_words() -> tuple[str, ...]:
+    """[measures] jurisdiction_words, longest first."""
+    return tuple(sorted(cues().data["measures"]["jurisdiction_words"], key=len, reverse=True))
+
+
 def _bare_noun(counted: str) -> str:
     """The counted noun without the jurisdiction words it may have taken in (全区现有城市社区 -> 城市社区)."""
-    words = tuple(sorted(cues().data["measures"]["jurisdiction_words"], key=len, reverse=True))
+    words = _jurisdiction_words()
     while counted.startswith(words):
         w = next(w for w in words if counted.startswith(w))
         if len(w) >= len(counted):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from ..records import Document, Figure, Flag, History, Result
 from ..resources import load_toml
-from .document import figure_refs, format_number, measure_of, message
+from .document import figure_refs, format_number, message
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,6 @@ def document_year(doc: Document) -> str:
         return m.group(1)
     dates = list(y.date.finditer(doc.text[-y.tail:])) if doc.text else []
     return dates[-1].group(1) if dates else ""
-
-
-def title_year(title: str) -> str:
-    """The first year a title names, else '' (for digests stored without their year)."""
-    m = _years().title.search(title or "")
-    return m.group(1) if m else ""
 
 
 def year_of(f: Figure, doc_year: str) -> tuple[str, str]:

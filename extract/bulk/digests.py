@@ -12,8 +12,9 @@ import numpy as np
 from ..audit.corpus import Digest
 from ..records import Figure, columns
 
-_FK = "source TEXT NOT NULL REFERENCES documents(source) ON DELETE CASCADE ON UPDATE CASCADE"
-DDL = (f"CREATE TABLE digests ({_FK} PRIMARY KEY, doc_id TEXT NOT NULL, title TEXT, measures TEXT,"
+# the link to the document row, shared with the store's other per-document tables
+FK = "source TEXT NOT NULL REFERENCES documents(source) ON DELETE CASCADE ON UPDATE CASCADE"
+DDL = (f"CREATE TABLE digests ({FK} PRIMARY KEY, doc_id TEXT NOT NULL, title TEXT, measures TEXT,"
        " passages BLOB, signature BLOB, year TEXT, text_hash TEXT, changes TEXT)")
 COLUMNS = ("source", "doc_id", "title", "measures", "passages", "signature", "year", "text_hash", "changes")
 # the columns schema 3 added, with their types (a store of schema 2 gets them on open; its rows are
@@ -23,12 +24,16 @@ INSERT = f"INSERT OR REPLACE INTO digests ({', '.join(COLUMNS)}) VALUES ({','.jo
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM digests"
 
 
+_FIGURE_COLUMNS = columns(Figure)
+_SOURCE_AT = _FIGURE_COLUMNS.index("source")
+
+
 def _figure_values(f: Figure) -> list:
-    return [getattr(f, c) for c in columns(Figure)]
+    return [getattr(f, c) for c in _FIGURE_COLUMNS]
 
 
 def _figure(values: list, source: str) -> Figure:
-    at = columns(Figure).index("source")  # the document's name now (a file renamed since keeps its rows)
+    at = _SOURCE_AT  # the document's name now (a file renamed since keeps its rows)
     return Figure(*values[:at], source, *values[at + 1:])
 
 

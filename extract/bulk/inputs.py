@@ -6,14 +6,12 @@ is one (`shequ extract in -o in`) is read without the files shequ wrote there. W
 file (a FIFO, a device, a link loop, a dangling link, a folder that cannot be read) is listed too,
 so that it gets a row saying what it is (`pipeline.process_file` never opens it). File names that
 are not valid UTF-8 (GBK names unzip leaves) are kept as the OS gives them (surrogate escapes);
-`names.display_name` is their text form for the tables."""
+`extract.names.display_name` is their text form for the tables."""
 from __future__ import annotations
 
 import os
 import stat
 from pathlib import Path
-
-from ..names import display_name, os_name  # noqa: F401  (re-exported)
 
 OUTPUT_MARKERS = ("shequ.sqlite", ".shequ.lock")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..records import Flag
 from ..report import document_page, funding_total, index_page
 from .engines import WorkerPool
-from .store import PER_FILE_CHECK, Store, record_row
+from .store import Store, belongs, record_row
 
 # bumped when the pages' markup changes, so a rerun rewrites every page
 REPORT_VERSION = "3"
@@ -34,7 +34,7 @@ def report_pages(db_path: str, out_dir: str, sources: list[str]) -> int:
             doc = r.document
             if doc.status != "ok" or not doc.text:
                 continue
-            across = [f for f in cross.get(doc.doc_id, []) if f.check != PER_FILE_CHECK or f.source == doc.source]
+            across = [f for f in cross.get(doc.doc_id, []) if belongs(f, doc.source)]
             page = document_page(doc, list(r.figures), list(r.claims), list(r.flags) + across)
             (folder / page_name(doc.doc_id)).write_text(page, encoding="utf-8")
             n += 1

@@ -36,11 +36,19 @@ from ..audit.corpus import Digest
 from ..errors import ShequError
 from ..records import Claim, Document, Figure, Flag, History, Honour, Result, Sentence, Template, columns
 from . import digests as _digests
-from .digests import PackedPassages, digest_of, digest_row  # noqa: F401 (the store's API)
+from .digests import digest_of, digest_row
 
 SCHEMA_VERSION = 3
 # the one cross-document check whose findings belong to a file, not to every file of its doc_id
 PER_FILE_CHECK = "identical_copy"
+# which documents a cross-document flag `f` belongs to, as SQL over `flags f JOIN documents d ON
+# d.doc_id = f.doc_id`, and in Python (`belongs`): one rule for the index, the counts and the pages
+_BELONGS_SQL = f"(f.check_name != '{PER_FILE_CHECK}' OR f.source = d.source)"
+
+
+def belongs(flag, source: str) -> bool:
+    """True when a cross-document flag of a document's doc_id belongs to the file `source`."""
+    return flag.check != PER_FILE_CHECK or flag.source == source
 # older schemas this one migrates on open (columns and tables added); any other is refused
 MIGRATES = {2}
 
@@ -82,7 +90,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 _CHILDREN = {"figures": "figures", "standards": "claims", "honours": "honours", "flags": "flags"}
 # the tables of schema 1, the only ones a rebuild of such a database drops
 _SCHEMA_1_TABLES = ("documents", "figures", "standards", "honours", "flags", "files", "meta")
-_FK = "source TEXT NOT NULL REFERENCES documents(source) ON DELETE CASCADE ON UPDATE CASCADE"
+_FK = _digests.FK
 # tables (and the FTS index) this module creates besides TABLES; no other table is ever written
 _OWN_DDL = {
     "sentences": f"CREATE TABLE sentences (id INTEGER PRIMARY KEY, {_FK}, idx INTEGER NOT NULL, page INTEGER,"
@@ -427,12 +435,9 @@ class Store:
         for r in new:
             after.setdefault(r[doc], []).append(r)
         changed = {d for d in set(before) | set(after) if before.get(d) != after.get(d)}
-        self.db.execute("BEGIN")
-        self.db.execute("DELETE FROM flags WHERE cross_doc=1")
-        self.db.executemany(f"INSERT INTO flags ({','.join(sql_columns(Flag))},cross_doc) VALUES "
-                            f"({','.join('?' * len(cols))},1)", [_nulls(r) for r in new])
-        self._touch(["flags"])
-        self.db.execute("COMMIT")
+        self._rewrite("flags", "DELETE FROM flags WHERE cross_doc=1",
+                      f"INSERT INTO flags ({','.join(sql_columns(Flag))},cross_doc) VALUES ({','.join('?' * len(cols))},1)",
+                      new)
         return changed
 
     def replace_run_table(self, name: str, records: list) -> bool:
@@ -444,12 +449,16 @@ class Store:
             f"SELECT {','.join(sql_columns(rec))} FROM {_ident(name)} ORDER BY id")]
         if new == old:
             return False
+        self._rewrite(name, f"DELETE FROM {_ident(name)}", sql, new)
+        return True
+
+    def _rewrite(self, name: str, delete: str, insert: str, rows: list[tuple]) -> None:
+        """Replace rows of table `name` in one transaction: `delete`, then `insert` each row."""
         self.db.execute("BEGIN")
-        self.db.execute(f"DELETE FROM {_ident(name)}")
-        self.db.executemany(sql, [_nulls(r) for r in new])
+        self.db.execute(delete)
+        self.db.executemany(insert, [_nulls(r) for r in rows])
         self._touch([name])
         self.db.execute("COMMIT")
-        return True
 
     def stale_digests(self) -> list[str]:
         """The sources whose digest an earlier schema stored without what the checks now need (its
@@ -509,11 +518,8 @@ class Store:
     def index_rows(self) -> list[dict]:
         """One row per document for the report's index: its document columns, the numbers of its
         figures, claims and flags (its own and the cross-document ones of its doc_id)."""
-        # cross-document findings belong to every file of their doc_id, but an identical copy's to its own file
-        cross = dict(self.db.execute("SELECT doc_id, count(*) FROM flags WHERE cross_doc=1 AND check_name != ?"
-                                     " GROUP BY doc_id", (PER_FILE_CHECK,)))
-        own_cross = dict(self.db.execute("SELECT source, count(*) FROM flags WHERE cross_doc=1 AND check_name = ?"
-                                         " GROUP BY source", (PER_FILE_CHECK,)))
+        cross = dict(self.db.execute("SELECT d.source, count(*) FROM flags f JOIN documents d ON d.doc_id = f.doc_id"
+                                     f" WHERE f.cross_doc=1 AND {_BELONGS_SQL} GROUP BY d.source"))
         counts = {name: dict(self.db.execute(
             f"SELECT source, count(*) FROM {name}{' WHERE cross_doc=0' if name == 'flags' else ''} GROUP BY source"))
             for name in ("figures", "standards", "flags")}
@@ -523,8 +529,7 @@ class Store:
             out.append({"source": source, "doc_id": doc_id or "", "status": status, "title": title or "",
                         "error": error or "", "chars": chars or 0, "figures": counts["figures"].get(source, 0),
                         "claims": counts["standards"].get(source, 0),
-                        "flags": counts["flags"].get(source, 0) + (cross.get(doc_id, 0) + own_cross.get(source, 0)
-                                                                    if status == "ok" else 0)})
+                        "flags": counts["flags"].get(source, 0) + (cross.get(source, 0) if status == "ok" else 0)})
         return out
 
     def checks_count(self) -> dict[str, int]:
@@ -533,8 +538,7 @@ class Store:
         out = dict(own)
         for check, n in self.db.execute(
                 "SELECT f.check_name, count(*) FROM flags f JOIN documents d ON d.doc_id = f.doc_id "
-                "WHERE f.cross_doc=1 AND d.status='ok' AND (f.check_name != ? OR f.source = d.source) "
-                "GROUP BY f.check_name", (PER_FILE_CHECK,)):
+                f"WHERE f.cross_doc=1 AND d.status='ok' AND {_BELONGS_SQL} GROUP BY f.check_name"):
             out[check] = out.get(check, 0) + n
         return out
 

@@ -17,8 +17,9 @@ from ..records import RawDocument
 from ..resources import load_toml
 from . import doc, docx, html, ocr, ofd, pdf, rtf, txt, wps
 
-MAX_FILE_BYTES = load_toml("limits.toml")["file_mb"] * 1024 * 1024
-MAX_TEXT_CHARS = int(load_toml("limits.toml")["text_million_chars"] * 1_000_000)
+_LIMITS = load_toml("limits.toml")
+MAX_FILE_BYTES = _LIMITS["file_mb"] * 1024 * 1024
+MAX_TEXT_CHARS = int(_LIMITS["text_million_chars"] * 1_000_000)
 
 READERS = {
     "pdf": pdf.read,
@@ -86,13 +87,6 @@ def sniff(data: bytes, suffix: str = "") -> str:
     if suffix == ".wps":
         return "wps"  # an older WPS format: LibreOffice, if installed, may read it
     return "binary data"
-
-
-def check_size(path: Path) -> None:
-    """Refuse a file over MAX_FILE_BYTES before reading it."""
-    size = Path(path).stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise LimitExceeded(f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit")
 
 
 _NOT_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
