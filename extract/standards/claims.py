@@ -60,10 +60,8 @@ def _rules() -> dict:
     headings = load_toml("cues.toml")["headings"]
     return {
         "heading": re.compile(fill(headings["numbered_line"], headings)),
-        "furniture": _alternation(nb["furniture"]),
         "checklist": _alternation(nb["checklist"]),
-        "checklist_item": _alternation(nb["checklist_item"]),
-        "quote": _alternation(nb["quote"]),
+        "not_body": _alternation(nb["furniture"] + nb["quote"] + nb["checklist"] + nb["checklist_item"]),
         "honour_terms": [_alternation(re.escape(c) for c in d["cues"]) for d in t["dimension"]],
         "achieved": _alternation(cues["achieved"]),
         "planned": _alternation(cues["planned"]),
@@ -140,7 +138,8 @@ def evidence(document: Document, model: Tagger | None = None) -> Evidence:
         return Evidence.empty(dims)
     topic, status = model.predict([s.text for s in sents])
     body = np.ones(n, bool)
-    cue = np.array([status_cues(s.text) for s in sents], np.int8).reshape(n, 2)
+    cues = {t: status_cues(t) for t in dict.fromkeys(s.text for s in sents)}  # once per distinct text
+    cue = np.array([cues[s.text] for s in sents], np.int8).reshape(n, 2)
     scope = np.zeros((n, 2), np.int8)
     section = np.zeros((n, 2), bool)
     current = np.zeros(2, bool)
@@ -156,13 +155,12 @@ def evidence(document: Document, model: Tagger | None = None) -> Evidence:
         if (short and r["heading"].match(t)) or (_line_alone(text, s) and not cue[i].any()
                                                  and len(t) <= p["max_line_heading_chars"]):
             body[i] = False
-        if r["furniture"].search(t) or r["quote"].search(t):
-            body[i] = False
-        if checklist or r["checklist"].search(t) or r["checklist_item"].search(t):
+        not_body = r["not_body"].search(t)  # furniture, quoted speech, a checklist or its item
+        if not_body or checklist:
             body[i] = False
         scope[i] = lead
         if t[-1] in r["goes_on"]:  # the statement goes on in the next sentence
-            checklist = checklist or bool(r["checklist"].search(t))
+            checklist = checklist or (not_body is not None and bool(r["checklist"].search(t)))
             new = np.array([bool(r["lead_achieved"].search(t)), bool(r["lead_planned"].search(t))], np.int8)
             lead = new if new.any() else lead
         else:

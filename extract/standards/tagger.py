@@ -145,12 +145,18 @@ class Tagger:
         return out
 
     def predict(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(P(dimension) [n x 15], P(status) [n x 3] in `statuses` order) for raw sentences."""
+        """(P(dimension) [n x 15], P(status) [n x 3] in `statuses` order) for raw sentences.
+        Each distinct text is scored once (a sentence's scores depend on its text alone), so a
+        sentence repeated in a document (a heading, a boilerplate line) costs nothing more."""
         coef_t = np.hstack([self.topic_coef_t, self.status_coef_t])
         intercept = np.hstack([self.topic_intercept, self.status_intercept])
-        z = np.zeros((len(texts), len(intercept)), dtype=np.float64)
-        for a, b in _batches(texts):  # each sentence scores alone: batches bound the memory
-            z[a:b] = self._scores(texts[a:b], coef_t, intercept)
+        first: dict[str, int] = {}
+        where = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
+        distinct = list(first)
+        zd = np.zeros((len(distinct), len(intercept)), dtype=np.float64)
+        for a, b in _batches(distinct):  # each sentence scores alone: batches bound the memory
+            zd[a:b] = self._scores(distinct[a:b], coef_t, intercept)
+        z = zd[where]
         k = self.topic_coef_t.shape[1]
         topic, status = _sigmoid(z[:, :k]), _softmax(z[:, k:])
         order = [self.status_classes.index(s) for s in self.statuses]
