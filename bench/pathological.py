@@ -5,8 +5,9 @@
     python bench/pathological.py --case digits_8kb --case one_line_60mb
     python bench/pathological.py --scale 0.1     # every case at a tenth of its size
 
-Cases: a 60 MB text of one line (the blind sets' report texts one after another; `dense_line_60mb`:
-with the samples, four times as dense in figures); 2 million mixed numerals (1万2千3百 …); a run of 8 KB of digits;
+Cases: a 60 MB text of one line (the blind sets' report texts one after another; `unique_line_60mb`:
+sentences recombined from their clauses with numbers varied, so that almost none repeats;
+`dense_line_60mb`: with the samples, four times as dense in figures); 2 million mixed numerals (1万2千3百 …); a run of 8 KB of digits;
 12 KB of 1万2千3百 repeated; one sentence of 1 MB; an HTML table of 100k cells; a PDF of 10k
 pages. Each case runs `process_file` in a fresh process, which prints the CPU seconds, MB/s (of
 the normalised text, and of the file for the whole function) and the peak RSS after each stage
@@ -54,6 +55,23 @@ def _fill(unit: str, size: int) -> str:
     return (unit * (chars // len(unit) + 1))[:chars]
 
 
+def _recombined(size: int, rng: random.Random) -> str:
+    """`size` UTF-8 bytes of one line whose sentences are (almost) all distinct: each sentence is
+    1-4 clauses of our prose drawn at random, its numbers varied, so no cache of sentences or
+    segmentations is helped by repetition (the prose repeated is ~72k characters)."""
+    import re
+
+    clauses = [c for c in re.split("[，。；！？]", _prose()) if len(c) >= 4]
+    per_char = len(_prose().encode("utf-8")) / len(_prose())
+    out, chars, target = [], 0, int(size / per_char)
+    while chars < target:
+        sentence = "，".join(rng.choice(clauses) for _ in range(rng.randint(1, 4))) + "。"
+        sentence = re.sub(r"[0-9]+", lambda m: str(rng.randint(1, 9999)), sentence)
+        out.append(sentence)
+        chars += len(sentence)
+    return "".join(out)[:target]
+
+
 def _mixed_numerals(n: int, rng: random.Random) -> str:
     """n numerals such as 1万2千3百, 三千五百, 45.6万, in lines of 40 with a few units between."""
     units = ["", "", "", "元", "人", "个", "平方米", "户"]
@@ -86,6 +104,9 @@ def build(case: str, folder: Path, scale: float) -> Path:
     if case in ("one_line_60mb", "dense_line_60mb"):
         path = folder / "one_line.txt"
         path.write_text(_fill(_prose(case.startswith("dense")), s(60 * MB)), encoding="utf-8")
+    elif case == "unique_line_60mb":
+        path = folder / "unique_line.txt"
+        path.write_text(_recombined(s(60 * MB), rng), encoding="utf-8")
     elif case == "mixed_numerals_2m":
         path = folder / "numerals.txt"
         path.write_text(_mixed_numerals(s(2_000_000), rng), encoding="utf-8")
@@ -119,7 +140,7 @@ def build(case: str, folder: Path, scale: float) -> Path:
     return path
 
 
-CASES = ["one_line_60mb", "dense_line_60mb", "mixed_numerals_2m", "digits_8kb", "wan_qian_bai_12kb", "sentence_1mb",
+CASES = ["one_line_60mb", "unique_line_60mb", "dense_line_60mb", "mixed_numerals_2m", "digits_8kb", "wan_qian_bai_12kb", "sentence_1mb",
          "table_100k_cells", "pdf_10k_pages"]
 
 

@@ -63,8 +63,7 @@ def _rules() -> dict:
         "checklist": _alternation(nb["checklist"]),
         "not_body": _alternation(nb["furniture"] + nb["quote"] + nb["checklist"] + nb["checklist_item"]),
         "honour_terms": [_alternation(re.escape(c) for c in d["cues"]) for d in t["dimension"]],
-        "achieved": _alternation(cues["achieved"]),
-        "planned": _alternation(cues["planned"]),
+        "first_cue": re.compile(f"(?P<planned>{'|'.join(cues['planned'])})|(?P<achieved>{'|'.join(cues['achieved'])})"),
         "lead_planned": _alternation(cues["lead_planned"]),
         "lead_achieved": _alternation(cues["lead_achieved"]),
         "sec_heading": re.compile(fill(headings["section"], headings)),
@@ -110,12 +109,13 @@ def status_cues(text: str) -> tuple[int, int]:
     (要利用已经建成的设施 is planned: 要 comes first; 计划改造40个，截至6月底已开工21个 has both)."""
     r = _rules()
     a = pl = 0
+    first = r["first_cue"].search
     for clause in r["clause"].split(text):
-        ma, mp = r["achieved"].search(clause), r["planned"].search(clause)
-        if ma and (not mp or ma.start() < mp.start()):
-            a = 1
-        elif mp:
-            pl = 1
+        if m := first(clause):  # the leftmost cue of either kind; a planned one where both start
+            if m.lastgroup == "planned":
+                pl = 1
+            else:
+                a = 1
     return a, pl
 
 
