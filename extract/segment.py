@@ -139,7 +139,7 @@ def reset() -> None:
     """Forget the opened dictionary and tokenizer (tests; a changed cache folder)."""
     with _OPENING:
         _OPENED.clear()
-    cut_cached.cache_clear()
+    cut_block.cache_clear()
 
 
 def dictionary() -> Dictionary:
@@ -236,13 +236,55 @@ def load() -> None:
 
 def cut(text: str) -> list[str]:
     """Words of a short text (no HMM guessing of unknown words: stable on short windows)."""
-    return list(cut_cached(text)) if len(text) <= 24 else _cut(text)
+    return list(iter_cut(text))
 
 
-@functools.lru_cache(maxsize=4096)
-def cut_cached(text: str) -> tuple[str, ...]:
-    """`cut` for texts that recur (a sentence holding several figures, short windows)."""
-    return tuple(_cut(text))
+def iter_cut(text: str):
+    """The words of `cut(text)`, one at a time, each block cut only when it is reached.
+
+    jieba cuts each block of word characters (`jieba.re_han_default`) on its own and splits what
+    lies between blocks at whitespace and into single characters; so does this, with each block's
+    words remembered (`cut_block`): the windows around the figures of a sentence, or around the
+    numerals of a list, share their blocks, and a reader that stops at the first words (the noun
+    phrase after a count ends at the first comma) cuts no further."""
+    re_han, re_skip = _splitters()
+    for blk in re_han.split(text):
+        if blk:
+            yield from _block_words(blk, re_han, re_skip)
+
+
+def iter_cut_reversed(text: str):
+    """The words of `cut(text)` from the last to the first, each block cut only when it is reached."""
+    re_han, re_skip = _splitters()
+    for blk in reversed(re_han.split(text)):
+        if blk:
+            yield from reversed(_block_words(blk, re_han, re_skip))
+
+
+def _block_words(blk: str, re_han, re_skip):
+    """The words of one piece of `re_han.split`: a block of word characters, or what lies between."""
+    if re_han.match(blk):
+        return cut_block(blk)
+    words: list[str] = []
+    for x in re_skip.split(blk):
+        if re_skip.match(x):
+            words.append(x)
+        else:
+            words.extend(x)
+    return words
+
+
+@functools.cache
+def _splitters():
+    """jieba's own patterns of word blocks and of whitespace between them."""
+    jieba = import_jieba()
+    return jieba.re_han_default, jieba.re_skip_default
+
+
+@functools.lru_cache(maxsize=65536)
+def cut_block(block: str) -> tuple[str, ...]:
+    """The words of one block of word characters, as jieba cuts it (remembered)."""
+    return tuple(_cut(block))
 
 
 def _cut(text: str) -> list[str]:

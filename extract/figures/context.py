@@ -3,6 +3,7 @@ vocabulary), the subject, the entity, the year and the role (before/after/target
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from .. import segment
@@ -93,7 +94,7 @@ def _noun_phrase_after(text: str) -> str:
     lex = _lex()
     cap = lex.windows.noun_phrase
     phrase: list[str] = []
-    for w in segment.cut(text[:lex.windows.noun_after]):
+    for w in segment.iter_cut(text[:lex.windows.noun_after]):
         if not phrase and w in lex.skip_lead:
             continue
         if w in lex.stop_words or w in lex.trailing_noise or not _PHRASE_BREAK.isdisjoint(w):
@@ -113,11 +114,12 @@ def _noun_phrase_after(text: str) -> str:
 def _noun_phrase_before(text: str) -> str:
     """The noun phrase at the end of text (宣传橱窗 in …设置宣传橱窗42块)."""
     lex = _lex()
-    words = segment.cut(text[-lex.windows.noun_before:])
-    if len(words) >= 2 and words[-1] in lex.change_particles and segment.pos(words[-2]).startswith("v"):
-        words = words[:-2]  # 网格扩充到120个: the verb of change stands between the noun and the count
+    words = segment.iter_cut_reversed(text[-lex.windows.noun_before:])  # from the last word back
+    last = list(itertools.islice(words, 2))
+    if len(last) == 2 and last[0] in lex.change_particles and segment.pos(last[1]).startswith("v"):
+        last = []  # 网格扩充到120个: the verb of change stands between the noun and the count
     phrase: list[str] = []
-    for w in reversed(words):
+    for w in itertools.chain(last, words):
         if not phrase and w in lex.lead_before_count:
             continue
         if not phrase and w in lex.trailing_noise:
@@ -182,7 +184,7 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
         noun = _noun_phrase_after(item[len(copula):])
         if noun:
             return noun
-    head = segment.cut(item[:win.community_verb])
+    head = list(itertools.islice(segment.iter_cut(item[:win.community_verb]), 3))  # all it reads
     if len(head) >= 2 and segment.pos(head[0]).startswith("v") and head[1] in _kind_lex().community \
             and (len(head) == 2 or not _PHRASE_BREAK.isdisjoint(head[2][:1])):
         return head[0] + head[1]  # 28个创建社区，: a community named by what it does
@@ -203,7 +205,7 @@ def _facility_of_community(item: str, noun: str) -> str:
         return noun
     rest = item[i + len(noun):i + len(noun) + _lex().windows.facility_after_community]
     grown = ""
-    for w in segment.cut(rest):
+    for w in segment.iter_cut(rest):
         if not (segment.is_nounish(w) or segment.continues_noun(w) or segment.pos(w) in k.facility_word_tags):
             break
         grown += w

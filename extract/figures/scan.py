@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .. import segment
 from ..resources import alternation, fill, record
 from .numbers import CN_CHARS, NUMERAL, BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, NEGATIVE_CHARS, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
+from .prefilter import prefilter
 from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
@@ -79,8 +80,9 @@ def candidates(text: str) -> list[Span]:
     for family, pattern in r.patterns.items():
         if family == "count.people":
             matches = pattern.finditer(text)
-        else:
-            matches = _matches_at(pattern, text, starts)
+        else:  # only where the rule's unit (or other anchor) can follow: the same matches
+            where = _prefilters()[family]
+            matches = _matches_at(pattern, text, where.viable(text, starts) if where else starts)
         for m in matches:
             try:
                 span = _to_span(family, m, r)
@@ -97,6 +99,12 @@ def candidates(text: str) -> list[Span]:
     return out
 
 
+
+
+@functools.cache
+def _prefilters() -> dict:
+    """Each rule family's prefilter (extract/figures/prefilter.py), None for a family without one."""
+    return {family: prefilter(p.pattern) for family, p in rules().patterns.items()}
 
 
 @functools.cache
@@ -374,8 +382,7 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
 
 
 def _first_word(text: str) -> str:
-    words = segment.cut(text)
-    return words[0] if words else ""
+    return next(segment.iter_cut(text), "")
 
 
 def _one_is_quantity(text: str, start: int, end: int | None = None) -> bool:
