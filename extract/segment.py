@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 from array import array
+from math import log
 from pathlib import Path
 
 from .resources import corpus_path, load_toml
@@ -86,6 +87,7 @@ class Dictionary:
     def __init__(self, freq_buckets: dict, total: int, tag_buckets: dict):
         self.freq: dict[str, int] = {}
         self.tags: dict[str, str] = {}
+        self.longest: dict[str, int] = {}  # first character -> length of its longest entry (loaded ones)
         self.total = total
         self._freq_todo, self._tag_todo = freq_buckets, tag_buckets
         self._lock = threading.Lock()  # threads of one process (a Dask worker) share the dictionary
@@ -99,7 +101,9 @@ class Dictionary:
                 for ch in missing:
                     bucket = self._freq_todo.get(ch)
                     if bucket is not None:
-                        self.freq.update(zip(bucket[0].split("\n"), array("q", bucket[1])))
+                        keys = bucket[0].split("\n")
+                        self.freq.update(zip(keys, array("q", bucket[1])))
+                        self.longest[ch] = max(map(len, keys))
                         del self._freq_todo[ch]
 
     def tag(self, word: str) -> str:
@@ -140,6 +144,7 @@ def reset() -> None:
     with _OPENING:
         _OPENED.clear()
     cut_block.cache_clear()
+    _tail.cache_clear()
 
 
 def dictionary() -> Dictionary:
@@ -163,6 +168,8 @@ def _open_dictionary() -> Dictionary:
     if any("\n" in w for w in freq):  # cannot be packed: keep the tables whole, uncached
         whole = Dictionary({}, total, {})
         whole.freq.update(freq)
+        for w in freq:
+            whole.longest[w[:1]] = max(whole.longest.get(w[:1], 0), len(w))
         whole.tags.update(tag_of)
         return whole
     packed = (_buckets(freq, lambda v: array("q", v).tobytes()), total, _buckets(tag_of, "\n".join))
@@ -244,27 +251,33 @@ def iter_cut(text: str):
 
     jieba cuts each block of word characters (`jieba.re_han_default`) on its own and splits what
     lies between blocks at whitespace and into single characters; so does this, with each block's
-    words remembered (`cut_block`): the windows around the figures of a sentence, or around the
-    numerals of a list, share their blocks, and a reader that stops at the first words (the noun
-    phrase after a count ends at the first comma) cuts no further."""
+    words remembered (`cut_block`): the windows around the figures of a sentence share their
+    blocks, and a reader that stops at the first words (the noun phrase after a count ends at the
+    first comma) cuts no further. Inside a block, the words jieba cannot but make (a character no
+    dictionary word starts with, as the digits of 481人) come without cutting the block."""
     re_han, re_skip = _splitters()
     for blk in re_han.split(text):
         if blk:
-            yield from _block_words(blk, re_han, re_skip)
+            if re_han.match(blk):
+                yield from _block_forward(blk)
+            else:
+                yield from _between(blk, re_skip)
 
 
 def iter_cut_reversed(text: str):
-    """The words of `cut(text)` from the last to the first, each block cut only when it is reached."""
+    """The words of `cut(text)` from the last to the first, each block cut only when it is reached;
+    the route of a block is found from its end back only as far as the words read (`_block_backward`)."""
     re_han, re_skip = _splitters()
     for blk in reversed(re_han.split(text)):
         if blk:
-            yield from reversed(_block_words(blk, re_han, re_skip))
+            if re_han.match(blk):
+                yield from _block_backward(blk)
+            else:
+                yield from reversed(_between(blk, re_skip))
 
 
-def _block_words(blk: str, re_han, re_skip):
-    """The words of one piece of `re_han.split`: a block of word characters, or what lies between."""
-    if re_han.match(blk):
-        return cut_block(blk)
+def _between(blk: str, re_skip) -> list[str]:
+    """jieba's words of what lies between blocks: each whitespace, each other character."""
     words: list[str] = []
     for x in re_skip.split(blk):
         if re_skip.match(x):
@@ -272,6 +285,139 @@ def _block_words(blk: str, re_han, re_skip):
         else:
             words.extend(x)
     return words
+
+
+def _forced(blk: str, x: int, freq: dict) -> bool:
+    """True when jieba's DAG at x holds x alone (`Tokenizer.get_DAG`, step by step): no word of the
+    dictionary longer than one character starts at x, so the word at x is its one character."""
+    n, i, frag = len(blk), x, blk[x]
+    while i < n and frag in freq:
+        if freq[frag] and i > x:
+            return False
+        i += 1
+        frag = blk[x:i + 1]
+    return True
+
+
+def _block_forward(blk: str):
+    """The words of a block in order (as `cut_block`): those jieba is forced to make at its start
+    (see `_forced`), with its merging of single ASCII letters and digits into one word, then the
+    rest from the whole block's cut."""
+    dictionary().need(blk)
+    freq, eng = dictionary().freq, _eng()
+    done, x, buf, n = 0, 0, "", len(blk)
+    while x < n and _forced(blk, x, freq):
+        ch = blk[x]
+        if eng.match(ch):
+            buf += ch
+        else:
+            if buf:
+                yield buf
+                done, buf = done + 1, ""
+            yield ch
+            done += 1
+        x += 1
+    if x == n or (buf and not eng.match(blk[x])):  # the next word is no single ASCII character
+        if buf:
+            yield buf
+            done += 1
+        if x == n:
+            return
+    yield from cut_block(blk)[done:]
+
+
+def _block_backward(blk: str):
+    """The words of a block from the last to the first (as `cut_block`, reversed), the block's
+    route found only as far back as the words read.
+
+    A cut point is a position q that no dictionary word starting before q reaches: jieba's route
+    passes it. jieba finds the route from the end back (`Tokenizer.calc`), each position's from the
+    text after it only, so the words after the last cut point are those of that tail alone
+    (`_tail`, remembered), and the words between two cut points follow from the route score at the
+    later one, computed here by the same expression as jieba's in the same order (the same floats).
+    A point between two ASCII letters or digits is no cut point here: jieba may merge them. The
+    DAG (`Tokenizer.get_DAG`) is made only where a word could reach a point tried."""
+    d = dictionary()
+    d.need(blk)
+    freq, longest, n = d.freq, d.longest, len(blk)
+    span = max(longest.get(ch, 1) for ch in set(blk))  # no word of the block is longer
+    dag: dict[int, list[int]] = {}
+
+    def dag_at(k: int) -> list[int]:  # jieba's DAG at k (get_DAG's loop)
+        ends = dag.get(k)
+        if ends is None:
+            ends, i, frag = [], k, blk[k]
+            while i < n and frag in freq:
+                if freq[frag]:
+                    ends.append(i)
+                i += 1
+                frag = blk[k:i + 1]
+            dag[k] = ends = ends or [k]
+        return ends
+
+    def cut_before(end: int) -> int:  # the last cut point before end (0: the block's start)
+        for q in range(end - 1, 0, -1):
+            if _is_eng(blk[q]) and _is_eng(blk[q - 1]):
+                continue
+            if all(k + longest.get(blk[k], 1) <= q or dag_at(k)[-1] < q for k in range(max(0, q - span), q)):
+                return q
+        return 0
+
+    end = cut_before(n)
+    words, score = _tail(blk[end:])
+    yield from reversed(words)
+    if not end:
+        return
+    tk = _tokenizer()
+    logtotal, eng = log(tk.total), _eng()
+    route = {end: (score, 0)}
+    while end:
+        q = cut_before(end)
+        for idx in range(end - 1, q - 1, -1):
+            route[idx] = max((log(freq.get(blk[idx:x + 1]) or 1) - logtotal + route[x + 1][0], x) for x in dag_at(idx))
+        yield from reversed(_path(blk, route, q, end, eng))
+        end = q
+
+
+@functools.lru_cache(maxsize=65536)
+def _tail(tail: str) -> tuple[tuple[str, ...], float]:
+    """jieba's words of a block's tail and the route score at its start (see `_block_backward`)."""
+    dictionary().need(tail)
+    tk = _tokenizer()
+    route: dict[int, tuple[float, int]] = {}
+    tk.calc(tail, tk.get_DAG(tail), route)
+    return tuple(_path(tail, route, 0, len(tail), _eng())), route[0][0]
+
+
+def _path(blk: str, route: dict, start: int, end: int, eng) -> list[str]:
+    """The words of blk[start:end] along a route, single ASCII characters merged (as jieba's
+    `__cut_DAG_NO_HMM` yields them)."""
+    out, buf, x = [], "", start
+    while x < end:
+        y = route[x][1] + 1
+        word = blk[x:y]
+        if eng.match(word) and len(word) == 1:
+            buf += word
+        else:
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.append(word)
+        x = y
+    if buf:
+        out.append(buf)
+    return out
+
+
+def _is_eng(ch: str) -> bool:
+    """What jieba's re_eng matches: an ASCII letter or digit."""
+    return ch.isascii() and ch.isalnum()
+
+
+@functools.cache
+def _eng():
+    """jieba's pattern of the ASCII letters and digits it merges into one word."""
+    return import_jieba().re_eng
 
 
 @functools.cache

@@ -184,10 +184,14 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
         noun = _noun_phrase_after(item[len(copula):])
         if noun:
             return noun
-    head = list(itertools.islice(segment.iter_cut(item[:win.community_verb]), 3))  # all it reads
-    if len(head) >= 2 and segment.pos(head[0]).startswith("v") and head[1] in _kind_lex().community \
-            and (len(head) == 2 or not _PHRASE_BREAK.isdisjoint(head[2][:1])):
-        return head[0] + head[1]  # 28个创建社区，: a community named by what it does
+    head = segment.iter_cut(item[:win.community_verb])  # read as far as the test needs
+    verb = next(head, "")
+    if verb and segment.pos(verb).startswith("v"):
+        community = next(head, None)
+        if community is not None and community in _kind_lex().community:
+            after = next(head, None)
+            if after is None or not _PHRASE_BREAK.isdisjoint(after[:1]):
+                return verb + community  # 28个创建社区，: a community named by what it does
     if text.endswith(lex.inside_after_noun, 0, s.start) and re.match(r"[\u4e00-\u9fff]", item):
         return ""  # 各社区内11个无主楼院: the noun before is where the things are, not what is counted
     return _counted_before(text, s.start)
