@@ -336,11 +336,10 @@ def _block_backward(blk: str):
     (`_tail`, remembered), and the words between two cut points follow from the route score at the
     later one, computed here by the same expression as jieba's in the same order (the same floats).
     A point between two ASCII letters or digits is no cut point here: jieba may merge them. The
-    DAG (`Tokenizer.get_DAG`) is made only where a word could reach a point tried."""
+    DAG (`Tokenizer.get_DAG`) is made only where a word of two or more characters may start."""
     d = dictionary()
     d.need(blk)
     freq, longest, n = d.freq, d.longest, len(blk)
-    span = max(longest.get(ch, 1) for ch in set(blk))  # no word of the block is longer
     dag: dict[int, list[int]] = {}
 
     def dag_at(k: int) -> list[int]:  # jieba's DAG at k (get_DAG's loop)
@@ -355,15 +354,17 @@ def _block_backward(blk: str):
             dag[k] = ends = ends or [k]
         return ends
 
-    def cut_before(end: int) -> int:  # the last cut point before end (0: the block's start)
-        for q in range(end - 1, 0, -1):
-            if _is_eng(blk[q]) and _is_eng(blk[q - 1]):
-                continue
-            if all(k + longest.get(blk[k], 1) <= q or dag_at(k)[-1] < q for k in range(max(0, q - span), q)):
-                return q
-        return 0
-
-    end = cut_before(n)
+    points, reach, prev_eng = [0], -1, _is_eng(blk[0])
+    for q in range(1, n):
+        if longest.get(blk[q - 1], 1) > 1:  # a word of two or more characters may start at q - 1
+            r = dag_at(q - 1)[-1]
+            if r > reach:
+                reach = r
+        now_eng = _is_eng(blk[q])
+        if reach < q and not (now_eng and prev_eng):
+            points.append(q)
+        prev_eng = now_eng
+    end = points.pop()
     words, score = _tail(blk[end:])
     yield from reversed(words)
     if not end:
@@ -371,8 +372,8 @@ def _block_backward(blk: str):
     tk = _tokenizer()
     logtotal, eng = log(tk.total), _eng()
     route = {end: (score, 0)}
-    while end:
-        q = cut_before(end)
+    while points:
+        q = points.pop()
         for idx in range(end - 1, q - 1, -1):
             route[idx] = max((log(freq.get(blk[idx:x + 1]) or 1) - logtotal + route[x + 1][0], x) for x in dag_at(idx))
         yield from reversed(_path(blk, route, q, end, eng))

@@ -91,10 +91,16 @@ def _lex():
 
 def _noun_phrase_after(text: str) -> str:
     """The noun phrase at the start of text (社区养老服务中心按照… -> 社区养老服务中心)."""
+    return _noun_phrase_starting(text[:_lex().windows.noun_after])
+
+
+@functools.lru_cache(maxsize=4096)
+def _noun_phrase_starting(window: str) -> str:
+    """`_noun_phrase_after` of its window (remembered: a count's window is read more than once)."""
     lex = _lex()
     cap = lex.windows.noun_phrase
     phrase: list[str] = []
-    for w in segment.iter_cut(text[:lex.windows.noun_after]):
+    for w in segment.iter_cut(window):
         if not phrase and w in lex.skip_lead:
             continue
         if w in lex.stop_words or w in lex.trailing_noise or not _PHRASE_BREAK.isdisjoint(w):
@@ -113,8 +119,15 @@ def _noun_phrase_after(text: str) -> str:
 
 def _noun_phrase_before(text: str) -> str:
     """The noun phrase at the end of text (宣传橱窗 in …设置宣传橱窗42块)."""
+    return _noun_phrase_ending(text[-_lex().windows.noun_before:])
+
+
+@functools.lru_cache(maxsize=4096)
+def _noun_phrase_ending(window: str) -> str:
+    """`_noun_phrase_before` of its window (remembered: the counted noun before a count and the
+    subject of a count that has none read the same window)."""
     lex = _lex()
-    words = segment.iter_cut_reversed(text[-lex.windows.noun_before:])  # from the last word back
+    words = segment.iter_cut_reversed(window)  # from the last word back
     last = list(itertools.islice(words, 2))
     if len(last) == 2 and last[0] in lex.change_particles and segment.pos(last[1]).startswith("v"):
         last = []  # 网格扩充到120个: the verb of change stands between the noun and the count
