@@ -47,3 +47,30 @@ def test_prefilter_of_simple_patterns():
     assert prefilter(r"\d+.元") is None  # any character before the unit: no bound on the gap
     assert prefilter(r"\d+[^，]元") is None  # a negated class: idem
     assert prefilter(r"\d+") is None  # no anchor at all
+
+
+def test_end_reach_decides_on_the_last_characters():
+    from extract.figures.prefilter import end_reach
+
+    assert end_reach(r"(?:由|从)[^，]{0,6}$") == 8
+    assert end_reach(r"ab$|c$") == 3
+    assert end_reach(r"a+$") is None  # unbounded
+    assert end_reach(r"(?<=x)ab$") is None  # looks behind its match
+    assert end_reach(r"ab") is None  # not anchored at the end
+    pattern = re.compile(r"(?:增加|提高)(?:到|至)[^，。]{0,4}$")
+    reach = end_reach(pattern.pattern)
+    rng = random.Random(3)
+    for _ in range(2000):
+        text = "".join(rng.choice(["增加", "提高", "到", "至", "，", "社区", "1", "\n"]) for _ in range(rng.randint(0, 12)))
+        assert bool(pattern.search(text)) == bool(pattern.search(text[-reach:])), text
+
+
+def test_starts_inside_long_numeral_runs_are_dropped():
+    from extract.figures.scan import _long_run, _outside_long_runs
+
+    rng = random.Random(5)
+    for _ in range(300):
+        text = "".join(rng.choice(["1" * rng.randint(1, 60), "万", "元", "，", "社区"]) for _ in range(rng.randint(1, 8)))
+        starts = [m.start() for m in start_chars().finditer(text)]
+        runs = [m.span() for m in _long_run().finditer(text)]
+        assert _outside_long_runs(text, starts) == [p for p in starts if not any(a <= p < b for a, b in runs)]

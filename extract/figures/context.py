@@ -8,6 +8,7 @@ import re
 
 from .. import segment
 from ..resources import alternation, fill, load_toml, record
+from .prefilter import end_reach
 from .scan import Span
 
 _CLAUSE_END = "，。；！？,;!?：:\n"
@@ -430,10 +431,19 @@ def entity_of(sentence: str, offset_in_sentence: int) -> str:
     return names[0][0] if names else ""
 
 
+@functools.cache
+def _role_reach() -> int | None:
+    """How far before a figure the role cues can stand (prefilter.end_reach of each), None: anywhere."""
+    lex = _lex()
+    reaches = [end_reach(p.pattern) for p in (lex.role_after, lex.role_before)]
+    return None if None in reaches else max(reaches)
+
+
 def role_of(sentence: str, offset_in_sentence: int, planned_sentence: bool) -> str:
     """before / after for 由A增加到B pairs, target for planned figures, else ''."""
     lex = _lex()
-    head = sentence[:offset_in_sentence]
+    reach = _role_reach()  # both cues end where the figure starts: only so much before it decides
+    head = sentence[max(0, offset_in_sentence - reach) if reach else 0:offset_in_sentence]
     if lex.role_after.search(head):
         return "after"
     if lex.role_before.search(head) and lex.change.search(sentence[offset_in_sentence:]):

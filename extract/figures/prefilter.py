@@ -216,3 +216,56 @@ def prefilter(pattern: str) -> Prefilter | None:
     except _Unknown:
         return None
     return Prefilter(anchors=tuple(sorted(anchors)), gap=gap, lead=tuple(sorted(lead)))
+
+
+def end_reach(pattern: str) -> int | None:
+    """How many characters at the end of a string decide whether `pattern`, anchored at the end
+    ($ in every branch), finds a match in it: its longest match and a final newline; None for a
+    pattern not anchored so, unbounded, or looking behind (then the whole string decides)."""
+    parsed = sp.parse(pattern)
+    if parsed.state.flags & ~sc.SRE_FLAG_UNICODE:
+        return None
+    longest = parsed.getwidth()[1]
+    if longest >= sc.MAXREPEAT or not _anchored_at_end(list(parsed.data)) or _looks_behind(parsed.data):
+        return None
+    return longest + 1
+
+
+def _anchored_at_end(items) -> bool:
+    if not items:
+        return False
+    op, av = items[-1]
+    if op is sc.AT:
+        return av is sc.AT_END
+    if op is sc.BRANCH:
+        return all(_anchored_at_end(list(b)) for b in av[1])
+    if op is sc.SUBPATTERN:
+        return _anchored_at_end(list(av[3]))
+    return False
+
+
+def _looks_behind(items) -> bool:
+    """True when a part of the pattern reads before where the match starts or depends on where
+    the string starts (a look-behind, ^, \\b, a back-reference)."""
+    for op, av in items:
+        if op in (sc.ASSERT, sc.ASSERT_NOT):
+            if av[0] < 0 or _looks_behind(av[1]):
+                return True
+        elif op is sc.AT:
+            if av is not sc.AT_END:
+                return True
+        elif op in (sc.GROUPREF, sc.GROUPREF_EXISTS):
+            return True
+        elif op is sc.SUBPATTERN:
+            if _looks_behind(av[3]):
+                return True
+        elif op is sc.BRANCH:
+            if any(_looks_behind(b) for b in av[1]):
+                return True
+        elif op in (sc.MAX_REPEAT, sc.MIN_REPEAT, sc.POSSESSIVE_REPEAT):
+            if _looks_behind(av[2]):
+                return True
+        elif op is sc.ATOMIC_GROUP:
+            if _looks_behind(av):
+                return True
+    return False

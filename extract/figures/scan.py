@@ -3,6 +3,7 @@ drop what GUIDELINES says is not a figure (ordinals, slogans, vague numerals, du
 articles), then qualifiers. Pure functions over a string; no I/O."""
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -115,19 +116,18 @@ def _long_run() -> re.Pattern:
 
 
 def _outside_long_runs(text: str, starts: list[int]) -> list[int]:
-    """The start positions that are not inside a long run of numeral characters (which holds no
-    figure): trying a rule at each position of such a run would scan the rest of it each time."""
-    runs = [(m.start(), m.end()) for m in _long_run().finditer(text)]
-    if not runs:
+    """The start positions (sorted) that are not inside a long run of numeral characters (which
+    holds no figure): trying a rule at each position of such a run would scan the rest of it each time."""
+    out, kept = [], 0
+    for m in _long_run().finditer(text):
+        out.extend(starts[kept:bisect.bisect_left(starts, m.start())])
+        kept = bisect.bisect_left(starts, m.end())
+    if not kept:
         return starts
-    out, k = [], 0
-    for pos in starts:
-        while k < len(runs) and runs[k][1] <= pos:
-            k += 1
-        if k < len(runs) and runs[k][0] <= pos:
-            continue
-        out.append(pos)
+    out.extend(starts[kept:])
     return out
+
+
 
 
 def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
