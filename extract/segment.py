@@ -94,8 +94,7 @@ class Dictionary:
 
     def need(self, text: str) -> None:
         """Load the entries of every character of `text`."""
-        todo = self._freq_todo
-        missing = [ch for ch in set(text) if ch in todo]
+        missing = self._freq_todo.keys() & set(text)
         if missing:
             with self._lock:  # a bucket leaves the to-do list only once it is in `freq`
                 for ch in missing:
@@ -354,13 +353,15 @@ def _block_backward(blk: str):
             dag[k] = ends = ends or [k]
         return ends
 
-    points, reach, prev_eng = [0], -1, _is_eng(blk[0])
+    points, reach, longer = [0], -1, longest.get
+    prev_eng = blk[0].isascii() and blk[0].isalnum()
     for q in range(1, n):
-        if longest.get(blk[q - 1], 1) > 1:  # a word of two or more characters may start at q - 1
+        if longer(blk[q - 1], 1) > 1:  # a word of two or more characters may start at q - 1
             r = dag_at(q - 1)[-1]
             if r > reach:
                 reach = r
-        now_eng = _is_eng(blk[q])
+        ch = blk[q]
+        now_eng = ch.isascii() and ch.isalnum()  # what jieba's re_eng matches
         if reach < q and not (now_eng and prev_eng):
             points.append(q)
         prev_eng = now_eng
@@ -408,11 +409,6 @@ def _path(blk: str, route: dict, start: int, end: int, eng) -> list[str]:
     if buf:
         out.append(buf)
     return out
-
-
-def _is_eng(ch: str) -> bool:
-    """What jieba's re_eng matches: an ASCII letter or digit."""
-    return ch.isascii() and ch.isalnum()
 
 
 @functools.cache

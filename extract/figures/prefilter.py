@@ -47,9 +47,10 @@ class Prefilter:
             return None
         return re.compile("(?=(?:" + "|".join(re.escape(w) for w in words) + "))")
 
-    def viable(self, text: str, starts: list[int]) -> list[int]:
-        """The starts (a sorted list) at which the rule may match in text; the others cannot."""
-        spans = self.spans(text)
+    def viable(self, text: str, starts: list[int], runs: dict | None = None) -> list[int]:
+        """The starts (a sorted list) at which the rule may match in text; the others cannot.
+        `runs` keeps the runs of gap characters of text for the rules that share a gap."""
+        spans = self.spans(text, runs)
         out: list[int] = []
         for lo, hi in spans:
             out.extend(starts[bisect.bisect_left(starts, lo):bisect.bisect_right(starts, hi)])
@@ -69,7 +70,7 @@ class Prefilter:
             out = sorted(set(out).union(q for q in extra if q in at))
         return out
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def spans(self, text: str, runs: dict | None = None) -> list[tuple[int, int]]:
         """Disjoint sorted [lo, hi] ranges of the positions from which the gap characters reach
         an anchor: a start outside them (and outside the lead's reach) matches nothing."""
         anchors = [m.start() for m in self._anchor_re.finditer(text)]
@@ -78,12 +79,17 @@ class Prefilter:
         if self._gap_re is None:
             ranges = [(a, a) for a in anchors]
         else:
-            runs = [m.span() for m in self._gap_re.finditer(text)]
-            run_starts = [s for s, _ in runs]
+            found = None if runs is None else runs.get(self.gap)
+            if found is None:
+                spans = [m.span() for m in self._gap_re.finditer(text)]
+                found = ([a for a, _ in spans], [b for _, b in spans])
+                if runs is not None:
+                    runs[self.gap] = found
+            run_starts, run_ends = found
             ranges = []
             for a in anchors:
                 i = bisect.bisect_right(run_starts, a - 1) - 1
-                lo = runs[i][0] if i >= 0 and runs[i][1] >= a else a  # the run holding a - 1 reaches a
+                lo = run_starts[i] if i >= 0 and run_ends[i] >= a else a  # the run holding a - 1 reaches a
                 ranges.append((lo, a))
         merged: list[tuple[int, int]] = []
         for lo, hi in ranges:
@@ -269,3 +275,13 @@ def _looks_behind(items) -> bool:
             if _looks_behind(av):
                 return True
     return False
+
+
+def shared_gap(prefilters: dict) -> dict:
+    """The prefilters with one gap for all that have one: the union of their gaps. A wider gap
+    only lets more starts through (the condition stays necessary), and the runs of gap characters
+    of a text are then found once for all the rules."""
+    pieces = sorted({p.gap for p in prefilters.values() if p is not None and p.gap})
+    gap = "".join(pieces)
+    return {family: (Prefilter(p.anchors, gap, p.lead) if p is not None and p.gap else p)
+            for family, p in prefilters.items()}

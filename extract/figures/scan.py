@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .. import segment
 from ..resources import alternation, fill, record
 from .numbers import CN_CHARS, NUMERAL, BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, NEGATIVE_CHARS, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
-from .prefilter import prefilter
+from .prefilter import prefilter, shared_gap
 from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
@@ -78,12 +78,13 @@ def candidates(text: str) -> list[Span]:
     starts = [m.start() for m in start_chars().finditer(text)
               if not (m.group() in FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
     starts = _outside_long_runs(text, starts)
+    runs: dict = {}  # the runs of the rules' gap characters, found once
     for family, pattern in r.patterns.items():
         if family == "count.people":
             matches = pattern.finditer(text)
         else:  # only where the rule's unit (or other anchor) can follow: the same matches
             where = _prefilters()[family]
-            matches = _matches_at(pattern, text, where.viable(text, starts) if where else starts)
+            matches = _matches_at(pattern, text, where.viable(text, starts, runs) if where else starts)
         for m in matches:
             try:
                 span = _to_span(family, m, r)
@@ -105,7 +106,7 @@ def candidates(text: str) -> list[Span]:
 @functools.cache
 def _prefilters() -> dict:
     """Each rule family's prefilter (extract/figures/prefilter.py), None for a family without one."""
-    return {family: prefilter(p.pattern) for family, p in rules().patterns.items()}
+    return shared_gap({family: prefilter(p.pattern) for family, p in rules().patterns.items()})
 
 
 @functools.cache
