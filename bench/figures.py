@@ -40,7 +40,7 @@ def main() -> None:
     mb = sum(len(d.text.encode("utf-8")) for d in docs) / 1e6
     figures = sum(len(extract_figures(d)) for d in docs)
     def figure_stage():
-        segment.cut_cached.cache_clear()  # no credit for sentences seen in an earlier repetition
+        segment.cut_block.cache_clear()  # no credit for sentences seen in an earlier repetition
         return [extract_figures(d) for d in docs]
 
     t_fig = timed(figure_stage)

@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 from array import array
+from math import log
 from pathlib import Path
 
 from .resources import corpus_path, load_toml
@@ -86,20 +87,22 @@ class Dictionary:
     def __init__(self, freq_buckets: dict, total: int, tag_buckets: dict):
         self.freq: dict[str, int] = {}
         self.tags: dict[str, str] = {}
+        self.longest: dict[str, int] = {}  # first character -> length of its longest entry (loaded ones)
         self.total = total
         self._freq_todo, self._tag_todo = freq_buckets, tag_buckets
         self._lock = threading.Lock()  # threads of one process (a Dask worker) share the dictionary
 
     def need(self, text: str) -> None:
         """Load the entries of every character of `text`."""
-        todo = self._freq_todo
-        missing = [ch for ch in set(text) if ch in todo]
+        missing = self._freq_todo.keys() & set(text)
         if missing:
             with self._lock:  # a bucket leaves the to-do list only once it is in `freq`
                 for ch in missing:
                     bucket = self._freq_todo.get(ch)
                     if bucket is not None:
-                        self.freq.update(zip(bucket[0].split("\n"), array("q", bucket[1])))
+                        keys = bucket[0].split("\n")
+                        self.freq.update(zip(keys, array("q", bucket[1])))
+                        self.longest[ch] = max(map(len, keys))
                         del self._freq_todo[ch]
 
     def tag(self, word: str) -> str:
@@ -139,7 +142,8 @@ def reset() -> None:
     """Forget the opened dictionary and tokenizer (tests; a changed cache folder)."""
     with _OPENING:
         _OPENED.clear()
-    cut_cached.cache_clear()
+    cut_block.cache_clear()
+    _tail.cache_clear()
 
 
 def dictionary() -> Dictionary:
@@ -163,6 +167,8 @@ def _open_dictionary() -> Dictionary:
     if any("\n" in w for w in freq):  # cannot be packed: keep the tables whole, uncached
         whole = Dictionary({}, total, {})
         whole.freq.update(freq)
+        for w in freq:
+            whole.longest[w[:1]] = max(whole.longest.get(w[:1], 0), len(w))
         whole.tags.update(tag_of)
         return whole
     packed = (_buckets(freq, lambda v: array("q", v).tobytes()), total, _buckets(tag_of, "\n".join))
@@ -236,13 +242,192 @@ def load() -> None:
 
 def cut(text: str) -> list[str]:
     """Words of a short text (no HMM guessing of unknown words: stable on short windows)."""
-    return list(cut_cached(text)) if len(text) <= 24 else _cut(text)
+    return list(iter_cut(text))
 
 
-@functools.lru_cache(maxsize=4096)
-def cut_cached(text: str) -> tuple[str, ...]:
-    """`cut` for texts that recur (a sentence holding several figures, short windows)."""
-    return tuple(_cut(text))
+def iter_cut(text: str):
+    """The words of `cut(text)`, one at a time, each block cut only when it is reached.
+
+    jieba cuts each block of word characters (`jieba.re_han_default`) on its own and splits what
+    lies between blocks at whitespace and into single characters; so does this, with each block's
+    words remembered (`cut_block`): the windows around the figures of a sentence share their
+    blocks, and a reader that stops at the first words (the noun phrase after a count ends at the
+    first comma) cuts no further. Inside a block, the words jieba cannot but make (a character no
+    dictionary word starts with, as the digits of 481人) come without cutting the block."""
+    re_han, re_skip = _splitters()
+    for blk in re_han.split(text):
+        if blk:
+            if re_han.match(blk):
+                yield from _block_forward(blk)
+            else:
+                yield from _between(blk, re_skip)
+
+
+def iter_cut_reversed(text: str):
+    """The words of `cut(text)` from the last to the first, each block cut only when it is reached;
+    the route of a block is found from its end back only as far as the words read (`_block_backward`)."""
+    re_han, re_skip = _splitters()
+    for blk in reversed(re_han.split(text)):
+        if blk:
+            if re_han.match(blk):
+                yield from _block_backward(blk)
+            else:
+                yield from reversed(_between(blk, re_skip))
+
+
+def _between(blk: str, re_skip) -> list[str]:
+    """jieba's words of what lies between blocks: each whitespace, each other character."""
+    words: list[str] = []
+    for x in re_skip.split(blk):
+        if re_skip.match(x):
+            words.append(x)
+        else:
+            words.extend(x)
+    return words
+
+
+def _forced(blk: str, x: int, freq: dict) -> bool:
+    """True when jieba's DAG at x holds x alone (`Tokenizer.get_DAG`, step by step): no word of the
+    dictionary longer than one character starts at x, so the word at x is its one character."""
+    n, i, frag = len(blk), x, blk[x]
+    while i < n and frag in freq:
+        if freq[frag] and i > x:
+            return False
+        i += 1
+        frag = blk[x:i + 1]
+    return True
+
+
+def _block_forward(blk: str):
+    """The words of a block in order (as `cut_block`): those jieba is forced to make at its start
+    (see `_forced`), with its merging of single ASCII letters and digits into one word, then the
+    rest from the whole block's cut."""
+    dictionary().need(blk)
+    freq, eng = dictionary().freq, _eng()
+    done, x, buf, n = 0, 0, "", len(blk)
+    while x < n and _forced(blk, x, freq):
+        ch = blk[x]
+        if eng.match(ch):
+            buf += ch
+        else:
+            if buf:
+                yield buf
+                done, buf = done + 1, ""
+            yield ch
+            done += 1
+        x += 1
+    if x == n or (buf and not eng.match(blk[x])):  # the next word is no single ASCII character
+        if buf:
+            yield buf
+            done += 1
+        if x == n:
+            return
+    yield from cut_block(blk)[done:]
+
+
+def _block_backward(blk: str):
+    """The words of a block from the last to the first (as `cut_block`, reversed), the block's
+    route found only as far back as the words read.
+
+    A cut point is a position q that no dictionary word starting before q reaches: jieba's route
+    passes it. jieba finds the route from the end back (`Tokenizer.calc`), each position's from the
+    text after it only, so the words after the last cut point are those of that tail alone
+    (`_tail`, remembered), and the words between two cut points follow from the route score at the
+    later one, computed here by the same expression as jieba's in the same order (the same floats).
+    A point between two ASCII letters or digits is no cut point here: jieba may merge them. The
+    DAG (`Tokenizer.get_DAG`) is made only where a word of two or more characters may start."""
+    d = dictionary()
+    d.need(blk)
+    freq, longest, n = d.freq, d.longest, len(blk)
+    dag: dict[int, list[int]] = {}
+
+    def dag_at(k: int) -> list[int]:  # jieba's DAG at k (get_DAG's loop)
+        ends = dag.get(k)
+        if ends is None:
+            ends, i, frag = [], k, blk[k]
+            while i < n and frag in freq:
+                if freq[frag]:
+                    ends.append(i)
+                i += 1
+                frag = blk[k:i + 1]
+            dag[k] = ends = ends or [k]
+        return ends
+
+    points, reach, longer = [0], -1, longest.get
+    prev_eng = blk[0].isascii() and blk[0].isalnum()
+    for q in range(1, n):
+        if longer(blk[q - 1], 1) > 1:  # a word of two or more characters may start at q - 1
+            r = dag_at(q - 1)[-1]
+            if r > reach:
+                reach = r
+        ch = blk[q]
+        now_eng = ch.isascii() and ch.isalnum()  # what jieba's re_eng matches
+        if reach < q and not (now_eng and prev_eng):
+            points.append(q)
+        prev_eng = now_eng
+    end = points.pop()
+    words, score = _tail(blk[end:])
+    yield from reversed(words)
+    if not end:
+        return
+    tk = _tokenizer()
+    logtotal, eng = log(tk.total), _eng()
+    route = {end: (score, 0)}
+    while points:
+        q = points.pop()
+        for idx in range(end - 1, q - 1, -1):
+            route[idx] = max((log(freq.get(blk[idx:x + 1]) or 1) - logtotal + route[x + 1][0], x) for x in dag_at(idx))
+        yield from reversed(_path(blk, route, q, end, eng))
+        end = q
+
+
+@functools.lru_cache(maxsize=65536)
+def _tail(tail: str) -> tuple[tuple[str, ...], float]:
+    """jieba's words of a block's tail and the route score at its start (see `_block_backward`)."""
+    dictionary().need(tail)
+    tk = _tokenizer()
+    route: dict[int, tuple[float, int]] = {}
+    tk.calc(tail, tk.get_DAG(tail), route)
+    return tuple(_path(tail, route, 0, len(tail), _eng())), route[0][0]
+
+
+def _path(blk: str, route: dict, start: int, end: int, eng) -> list[str]:
+    """The words of blk[start:end] along a route, single ASCII characters merged (as jieba's
+    `__cut_DAG_NO_HMM` yields them)."""
+    out, buf, x = [], "", start
+    while x < end:
+        y = route[x][1] + 1
+        word = blk[x:y]
+        if eng.match(word) and len(word) == 1:
+            buf += word
+        else:
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.append(word)
+        x = y
+    if buf:
+        out.append(buf)
+    return out
+
+
+@functools.cache
+def _eng():
+    """jieba's pattern of the ASCII letters and digits it merges into one word."""
+    return import_jieba().re_eng
+
+
+@functools.cache
+def _splitters():
+    """jieba's own patterns of word blocks and of whitespace between them."""
+    jieba = import_jieba()
+    return jieba.re_han_default, jieba.re_skip_default
+
+
+@functools.lru_cache(maxsize=65536)
+def cut_block(block: str) -> tuple[str, ...]:
+    """The words of one block of word characters, as jieba cuts it (remembered)."""
+    return tuple(_cut(block))
 
 
 def _cut(text: str) -> list[str]:

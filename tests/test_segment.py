@@ -117,3 +117,40 @@ def test_two_installs_keep_their_own_caches(cache_home, tmp_path, monkeypatch):
     from extract import __version__
     monkeypatch.setattr("extract.__version__", __version__ + ".post1")
     assert segment.cache_name() != names["a"]  # another version of shequ, another cache
+
+
+def _mixed_windows(seed: int, count: int) -> list[str]:
+    """Random short texts of numerals, units, ASCII letters and words that dictionary entries start
+    with (4S店, 1号店, B超, C++, 平方米, 十人 …): where jieba's words meet, merge and overlap."""
+    import random
+
+    rng = random.Random(seed)
+    pieces = list("4S1号店B超Aab9C+#&.%-十人万元平方米个户二三百千社区服务中心站 ，、") + \
+        ["4S店", "1号店", "B超", "C++", "AT&T", "十人", "平方米", "万元", "社区服务中心", "481", "7万4千7百户"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(count)]
+
+
+def test_lazy_cuts_forward_and_backward_are_jiebas(cache_home, reference):
+    """iter_cut (forced first words, then the block's cut) and iter_cut_reversed (the tail after
+    the last cut point, the route from the end back) give jieba's words, in order and reversed,
+    also when read only in part."""
+    for text in _mixed_windows(16, 4000) + TEXTS:
+        words = reference.lcut(text, HMM=False)
+        assert list(segment.iter_cut(text)) == words, text
+        assert list(segment.iter_cut_reversed(text)) == words[::-1], text
+        assert segment.cut(text) == words
+        first = segment.iter_cut(text)
+        assert next(first, None) == (words[0] if words else None)
+        last = segment.iter_cut_reversed(text)
+        assert [w for _, w in zip(range(2), last)] == words[::-1][:2]
+
+
+def test_forced_word_and_tail_of_a_block(cache_home, reference):
+    """A digit no dictionary word starts with is a word of its own before the block is cut; the
+    words after a block's last cut point are those of the tail cut alone."""
+    d = segment.dictionary()
+    d.need("7号4S店")
+    assert segment._forced("7号", 0, d.freq)
+    assert not segment._forced("4S店", 0, d.freq)  # 4S店 is a word
+    words, _ = segment._tail("平方米")
+    assert list(words) == reference.lcut("平方米", HMM=False)

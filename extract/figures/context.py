@@ -3,10 +3,12 @@ vocabulary), the subject, the entity, the year and the role (before/after/target
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from .. import segment
 from ..resources import alternation, fill, load_toml, record
+from .prefilter import end_reach
 from .scan import Span
 
 _CLAUSE_END = "，。；！？,;!?：:\n"
@@ -90,10 +92,16 @@ def _lex():
 
 def _noun_phrase_after(text: str) -> str:
     """The noun phrase at the start of text (社区养老服务中心按照… -> 社区养老服务中心)."""
+    return _noun_phrase_starting(text[:_lex().windows.noun_after])
+
+
+@functools.lru_cache(maxsize=4096)
+def _noun_phrase_starting(window: str) -> str:
+    """`_noun_phrase_after` of its window (remembered: a count's window is read more than once)."""
     lex = _lex()
     cap = lex.windows.noun_phrase
     phrase: list[str] = []
-    for w in segment.cut(text[:lex.windows.noun_after]):
+    for w in segment.iter_cut(window):
         if not phrase and w in lex.skip_lead:
             continue
         if w in lex.stop_words or w in lex.trailing_noise or not _PHRASE_BREAK.isdisjoint(w):
@@ -112,12 +120,20 @@ def _noun_phrase_after(text: str) -> str:
 
 def _noun_phrase_before(text: str) -> str:
     """The noun phrase at the end of text (宣传橱窗 in …设置宣传橱窗42块)."""
+    return _noun_phrase_ending(text[-_lex().windows.noun_before:])
+
+
+@functools.lru_cache(maxsize=4096)
+def _noun_phrase_ending(window: str) -> str:
+    """`_noun_phrase_before` of its window (remembered: the counted noun before a count and the
+    subject of a count that has none read the same window)."""
     lex = _lex()
-    words = segment.cut(text[-lex.windows.noun_before:])
-    if len(words) >= 2 and words[-1] in lex.change_particles and segment.pos(words[-2]).startswith("v"):
-        words = words[:-2]  # 网格扩充到120个: the verb of change stands between the noun and the count
+    words = segment.iter_cut_reversed(window)  # from the last word back
+    last = list(itertools.islice(words, 2))
+    if len(last) == 2 and last[0] in lex.change_particles and segment.pos(last[1]).startswith("v"):
+        last = []  # 网格扩充到120个: the verb of change stands between the noun and the count
     phrase: list[str] = []
-    for w in reversed(words):
+    for w in itertools.chain(last, words):
         if not phrase and w in lex.lead_before_count:
             continue
         if not phrase and w in lex.trailing_noise:
@@ -182,10 +198,14 @@ def counted_noun(text: str, s: Span, numeral_end: int) -> str:
         noun = _noun_phrase_after(item[len(copula):])
         if noun:
             return noun
-    head = segment.cut(item[:win.community_verb])
-    if len(head) >= 2 and segment.pos(head[0]).startswith("v") and head[1] in _kind_lex().community \
-            and (len(head) == 2 or not _PHRASE_BREAK.isdisjoint(head[2][:1])):
-        return head[0] + head[1]  # 28个创建社区，: a community named by what it does
+    head = segment.iter_cut(item[:win.community_verb])  # read as far as the test needs
+    verb = next(head, "")
+    if verb and segment.pos(verb).startswith("v"):
+        community = next(head, None)
+        if community is not None and community in _kind_lex().community:
+            after = next(head, None)
+            if after is None or not _PHRASE_BREAK.isdisjoint(after[:1]):
+                return verb + community  # 28个创建社区，: a community named by what it does
     if text.endswith(lex.inside_after_noun, 0, s.start) and re.match(r"[\u4e00-\u9fff]", item):
         return ""  # 各社区内11个无主楼院: the noun before is where the things are, not what is counted
     return _counted_before(text, s.start)
@@ -203,7 +223,7 @@ def _facility_of_community(item: str, noun: str) -> str:
         return noun
     rest = item[i + len(noun):i + len(noun) + _lex().windows.facility_after_community]
     grown = ""
-    for w in segment.cut(rest):
+    for w in segment.iter_cut(rest):
         if not (segment.is_nounish(w) or segment.continues_noun(w) or segment.pos(w) in k.facility_word_tags):
             break
         grown += w
@@ -411,10 +431,19 @@ def entity_of(sentence: str, offset_in_sentence: int) -> str:
     return names[0][0] if names else ""
 
 
+@functools.cache
+def _role_reach() -> int | None:
+    """How far before a figure the role cues can stand (prefilter.end_reach of each), None: anywhere."""
+    lex = _lex()
+    reaches = [end_reach(p.pattern) for p in (lex.role_after, lex.role_before)]
+    return None if None in reaches else max(reaches)
+
+
 def role_of(sentence: str, offset_in_sentence: int, planned_sentence: bool) -> str:
     """before / after for 由A增加到B pairs, target for planned figures, else ''."""
     lex = _lex()
-    head = sentence[:offset_in_sentence]
+    reach = _role_reach()  # both cues end where the figure starts: only so much before it decides
+    head = sentence[max(0, offset_in_sentence - reach) if reach else 0:offset_in_sentence]
     if lex.role_after.search(head):
         return "after"
     if lex.role_before.search(head) and lex.change.search(sentence[offset_in_sentence:]):

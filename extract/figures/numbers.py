@@ -8,6 +8,7 @@ forms (1.2万 · 3万4000 · 25万6千 · 2千零30万 · 三万五), all to one
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from ..resources import load_toml
@@ -38,6 +39,7 @@ class NotANumber(ValueError):
     """The string holds no complete numeral."""
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_number(text: str) -> float:
     """Value of a numeral string; raises NotANumber when it is not one (e.g. '万' alone is 10000)."""
     text = text.strip()

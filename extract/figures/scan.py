@@ -3,6 +3,7 @@ drop what GUIDELINES says is not a figure (ordinals, slogans, vague numerals, du
 articles), then qualifiers. Pure functions over a string; no I/O."""
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from .. import segment
 from ..resources import alternation, fill, record
 from .numbers import CN_CHARS, NUMERAL, BIG_UNITS, DIGITS, FINANCIAL, NEGATIVE, NEGATIVE_CHARS, POINT, ZEROS, NotANumber, is_chinese_numeral, parse_number
+from .prefilter import prefilter, shared_gap
 from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
@@ -76,11 +78,13 @@ def candidates(text: str) -> list[Span]:
     starts = [m.start() for m in start_chars().finditer(text)
               if not (m.group() in FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
     starts = _outside_long_runs(text, starts)
+    runs: dict = {}  # the runs of the rules' gap characters, found once
     for family, pattern in r.patterns.items():
         if family == "count.people":
             matches = pattern.finditer(text)
-        else:
-            matches = _matches_at(pattern, text, starts)
+        else:  # only where the rule's unit (or other anchor) can follow: the same matches
+            where = _prefilters()[family]
+            matches = _matches_at(pattern, text, where.viable(text, starts, runs) if where else starts)
         for m in matches:
             try:
                 span = _to_span(family, m, r)
@@ -100,6 +104,12 @@ def candidates(text: str) -> list[Span]:
 
 
 @functools.cache
+def _prefilters() -> dict:
+    """Each rule family's prefilter (extract/figures/prefilter.py), None for a family without one."""
+    return shared_gap({family: prefilter(p.pattern) for family, p in rules().patterns.items()})
+
+
+@functools.cache
 def _long_run() -> re.Pattern:
     """A run of numeral characters longer than [scan] max_numeral_run of figures.toml."""
     n = rules().data["scan"]["max_numeral_run"]
@@ -107,19 +117,18 @@ def _long_run() -> re.Pattern:
 
 
 def _outside_long_runs(text: str, starts: list[int]) -> list[int]:
-    """The start positions that are not inside a long run of numeral characters (which holds no
-    figure): trying a rule at each position of such a run would scan the rest of it each time."""
-    runs = [(m.start(), m.end()) for m in _long_run().finditer(text)]
-    if not runs:
+    """The start positions (sorted) that are not inside a long run of numeral characters (which
+    holds no figure): trying a rule at each position of such a run would scan the rest of it each time."""
+    out, kept = [], 0
+    for m in _long_run().finditer(text):
+        out.extend(starts[kept:bisect.bisect_left(starts, m.start())])
+        kept = bisect.bisect_left(starts, m.end())
+    if not kept:
         return starts
-    out, k = [], 0
-    for pos in starts:
-        while k < len(runs) and runs[k][1] <= pos:
-            k += 1
-        if k < len(runs) and runs[k][0] <= pos:
-            continue
-        out.append(pos)
+    out.extend(starts[kept:])
     return out
+
+
 
 
 def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
@@ -374,8 +383,7 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
 
 
 def _first_word(text: str) -> str:
-    words = segment.cut(text)
-    return words[0] if words else ""
+    return next(segment.iter_cut(text), "")
 
 
 def _one_is_quantity(text: str, start: int, end: int | None = None) -> bool:
