@@ -76,6 +76,43 @@ def test_ascii_punctuation_beside_chinese_becomes_chinese():
     assert ocr.chinese_punctuation("王板桥丶黄家塘丶绿化村") == "王板桥、黄家塘、绿化村"
 
 
+def test_traditional_share():
+    from extract.normalise import traditional_share
+
+    assert traditional_share("各社區黨組織召開議事會") > 0.4
+    assert traditional_share("各社区党组织召开议事会") == 0 == traditional_share("2021-03-02")
+
+
+def _tesseract(readings: dict):
+    """A Tesseract whose readings (per language) are given, with the languages it was asked for."""
+    eng, calls = object.__new__(ocr.Tesseract), []
+    eng.lang, eng.lang_traditional = "chi_sim", "chi_tra"
+    eng._read = lambda png, lang: calls.append(lang) or readings[lang]
+    return eng, calls
+
+
+def test_tesseract_reads_a_confident_simplified_page_once():
+    from PIL import Image
+
+    eng, calls = _tesseract({"chi_sim": [row("各社区党组织召开议事会", 0, conf=0.8)], "chi_tra": []})
+    assert [p.text for p in eng.recognise(Image.new("L", (40, 40), 255))] == ["各社区党组织召开议事会"]
+    assert calls == ["chi_sim"]
+
+
+@pytest.mark.parametrize("sim, tra, kept", [
+    (("各社区党组织召开议事会", 0.2), ("各社區黨組織召開議事會", 0.8), "tra"),  # unsure: read again
+    (("各社區党组织召开议事会", 0.8), ("各社區黨組織召開議事會", 0.9), "tra"),  # Traditional forms
+    (("各社區党组织召开议事会", 0.8), ("各社區黨組織召開議事會", 0.5), "sim"),  # the surer reading stays
+])
+def test_tesseract_reads_a_page_that_looks_traditional_again(sim, tra, kept):
+    from PIL import Image
+
+    readings = {"chi_sim": [row(sim[0], 0, conf=sim[1])], "chi_tra": [row(tra[0], 0, conf=tra[1])]}
+    eng, calls = _tesseract(readings)
+    got = eng.recognise(Image.new("L", (40, 40), 255))
+    assert calls == ["chi_sim", "chi_tra"] and got == readings["chi_" + kept]
+
+
 def test_page_ranges():
     assert page_ranges([5, 1, 2, 3, 8, 9]) == "1-3,5,8-9"
     assert page_ranges([]) == ""
@@ -222,7 +259,7 @@ def test_without_the_extra_tesseract_alone_does_not_read_scans(tmp_path, monkeyp
     from PIL import Image
 
     def missing():
-        raise ImportError("No module named 'rapidocr_onnxruntime'")
+        raise ImportError("No module named 'rapidocr'")
 
     monkeypatch.setitem(ocr.ENGINES, "rapidocr", missing)
     monkeypatch.setitem(ocr.ENGINES, "tesseract", lambda: object())  # as if installed
