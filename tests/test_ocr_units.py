@@ -76,6 +76,16 @@ def test_ascii_punctuation_beside_chinese_becomes_chinese():
     assert ocr.chinese_punctuation("王板桥丶黄家塘丶绿化村") == "王板桥、黄家塘、绿化村"
 
 
+def test_a_page_is_read_from_its_red_channel_with_paper_made_white():
+    from PIL import Image
+
+    img = Image.new("RGB", (4, 1))
+    for x, colour in enumerate([(255, 255, 255), (219, 36, 41), (20, 20, 20), (30, 40, 160)]):
+        img.putpixel((x, 0), colour)  # paper, a red seal over paper, black ink, blue ink
+    paper, seal, black, blue = (ocr.prepare(img).getpixel((x, 0)) for x in range(4))
+    assert paper == seal == 255 and black < 40 and blue < 40
+
+
 def test_traditional_share():
     from extract.normalise import traditional_share
 

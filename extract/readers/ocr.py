@@ -195,9 +195,14 @@ def fix_digits(text: str) -> str:
 
 def prepare(image):
     """A page image as the recogniser reads it: grey, from the red channel when red seal ink is
-    to be dropped (red ink is as light as the paper there; black and blue ink stay dark)."""
+    to be dropped (red ink is as light as the paper there; black and blue ink stay dark), its
+    levels stretched so that grey at `paper_level` or lighter becomes white (what is left of a
+    seal's ink, paper grain; RapidOCR's detector, seeing a seal's faint ring text beside a line,
+    lost both)."""
     image = image.convert("RGB")
-    return image.getchannel("R") if settings()["engine"]["drop_red_ink"] else image.convert("L")
+    gray = image.getchannel("R") if settings()["engine"]["drop_red_ink"] else image.convert("L")
+    level = int(settings()["engine"]["paper_level"])
+    return gray.point([min(255, v * 255 // level) for v in range(256)]) if level < 255 else gray
 
 
 def recognise_page(image, eng=None) -> tuple[layout.PageText, tuple[OcrLine, ...]]:
