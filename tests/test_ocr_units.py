@@ -42,10 +42,11 @@ def test_skewed_page_keeps_its_indents():
     assert len(page.paragraphs) == 10 and all(p == "段" * 28 + "续" * 12 + "。" for p in page.paragraphs)
 
 
-def test_pieces_of_one_row_in_any_order_and_the_page_number_dropped():
+@pytest.mark.parametrize("label", ["- 3 -", "-3", "第3页"])
+def test_pieces_of_one_row_in_any_order_and_the_page_number_dropped(label):
     left = Piece("社区服务用房", 200, 100, 440, 140)
     right = Piece("420平方米。", 440, 102, 640, 141)
-    number = Piece("- 3 -", 560, 2000, 700, 2040)
+    number = Piece(label, 560, 2000, 700, 2040)
     page = layout.page_text([number, right, left])
     assert page.paragraphs == ["社区服务用房420平方米。"]
 

@@ -1,8 +1,9 @@
 """OCR of page images: scanned PDF pages (from pdf.py) and image files (PNG, JPEG, TIFF,
 multi-page TIFF). An optional extra: `pip install 'shequ[ocr]'` brings RapidOCR (PP-OCRv6
 detection and recognition models shipped in its wheel, reading Simplified and Traditional pages,
-ONNX Runtime on the CPU, nothing downloaded at run time); Debian's `tesseract-ocr` + `tesseract-ocr-chi-sim` is a second engine,
-used when `corpora/ocr.toml` names it. Without an engine, such files get `no_text_layer` with an
+ONNX Runtime on the CPU, nothing downloaded at run time); Debian's `tesseract-ocr` +
+`tesseract-ocr-chi-sim` (and `-chi-tra` for Traditional pages) is a second engine, used when
+`corpora/ocr.toml` names it. Without an engine, such files get `no_text_layer` with an
 error naming the extra.
 
 Each OCR'd page keeps its recognised lines with their confidences (`OcrPage`), so each figure
@@ -47,8 +48,6 @@ class RapidOcr:
     def __init__(self):
         from importlib.metadata import version
 
-        from rapidocr import RapidOCR
-
         import rapidocr
 
         cfg = settings()["engine"]
@@ -58,7 +57,7 @@ class RapidOcr:
             if not model.is_file():
                 raise ImportError(f"rapidocr has no {model.name} (corpora/ocr.toml names a model it does not ship)")
         n = int(cfg["threads"])
-        self._engine = RapidOCR(params={
+        self._engine = rapidocr.RapidOCR(params={
             "Global.use_cls": bool(cfg["rapidocr_use_cls"]), "Global.log_level": "warning",
             "EngineConfig.onnxruntime.intra_op_num_threads": n, "EngineConfig.onnxruntime.inter_op_num_threads": n,
             "Det.model_path": str(det), "Rec.model_path": str(rec)})
