@@ -84,6 +84,15 @@ def is_traditional(text: str, threshold: float = 0.03) -> bool:
     return changed / len(sample) > threshold
 
 
+def traditional_share(text: str) -> float:
+    """The share of a text's CJK characters that change under Traditional->Simplified (0 when none)."""
+    sample = _NOT_CJK.sub("", text[:20000])
+    if not sample:
+        return 0.0
+    converted = _t2s().convert(sample)
+    return sum(a != b for a, b in zip(sample, converted)) / len(sample)
+
+
 def to_simplified(text: str) -> str:
     """Traditional -> Simplified (OpenCC t2s) when the text is Traditional; else unchanged."""
     return _t2s().convert(text) if is_traditional(text) else text

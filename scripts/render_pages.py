@@ -178,13 +178,15 @@ def degrade(page, condition: str, dpi: int = 200, seed: int = 0, font: tuple[str
     return img
 
 
-def sample_pages(dpi: int = 200, stems: list[str] | None = None) -> list[tuple[str, Page]]:
-    """(name, page) for every page of every sample text."""
+def sample_pages(dpi: int = 200, stems: list[str] | None = None,
+                 font: tuple[str, int] | None = None) -> list[tuple[str, Page]]:
+    """(name, page) for every page of every sample text (of those named by `stems`), set in `font`
+    (file, face index; None: the one fontconfig finds)."""
     out = []
     for path in sorted(SRC.glob("*.txt")):
         if stems and path.stem not in stems:
             continue
-        for n, page in enumerate(render_text(path.read_text(encoding="utf-8"), dpi=dpi), 1):
+        for n, page in enumerate(render_text(path.read_text(encoding="utf-8"), dpi=dpi, font=font), 1):
             out.append((f"{path.stem}-p{n}", page))
     return out
 

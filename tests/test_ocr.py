@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-pytest.importorskip("rapidocr_onnxruntime")
+pytest.importorskip("rapidocr")
 
 import extract  # noqa: E402
 from extract.readers import ocr  # noqa: E402
@@ -169,9 +169,89 @@ def test_csv_columns_say_what_was_ocr_d(tmp_path, page):
     assert typed and all(f["ocr"] == "0" and f["ocr_confidence"] == "" for f in typed)
 
 
+# our own sentences, in Traditional characters: many of them (黨 縣 議 須 項 擴 眾 綜 …) are not in
+# PP-OCRv4's dictionary, which dropped them or read Simplified ones
+TRADITIONAL = [
+    "松河縣2021年社區建設工作總結",
+    "一、基本情況",
+    "全縣轄6個鎮、3個鄉，共有城鄉社區48個，縣財政安排社區工作經費240萬元。",
+    "各社區黨組織每季度召開居民議事會，重大事項須經居民代表會議討論決定。",
+    "新建綜合服務設施18處，擴建日間照料中心8個，群眾滿意率達到95%以上。",
+]
+
+
+def _squash(text: str) -> str:
+    from extract.normalise import fold_width
+
+    return "".join(fold_width(text).translate(str.maketrans("，：；！？（）", ",:;!?()")).split())
+
+
+def _edits(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@pytest.fixture(scope="module")
+def traditional():
+    (p,) = render_pages.render_text("\n".join(TRADITIONAL), font=FONT)
+    return p
+
+
+def test_traditional_page_is_read_in_its_own_characters(traditional):
+    text, _ = ocr.recognise_page(traditional.image, ocr.engine())
+    ref, hyp = _squash("".join(traditional.lines)), _squash("".join(text.paragraphs))
+    assert _edits(ref, hyp) <= len(ref) // 100, hyp  # CER <= 1%, against the Traditional characters
+    assert "縣財政" in hyp and "黨組織" in hyp and "議事會" in hyp and "須經" in hyp and "群眾" in hyp
+
+
+def test_traditional_scan_gives_simplified_text_and_its_figures(tmp_path, traditional):
+    p = tmp_path / "fanti.png"
+    traditional.image.save(p)
+    result = extract.process_file(p)
+    assert result.document.status == "ok"
+    assert "各社区党组织每季度召开居民议事会，重大事项须经居民代表会议讨论决定" in result.document.text
+    assert {"6个镇", "48个", "240万元", "18处", "95%以上"} <= _figure_texts(result)
+
+
+def test_lines_beside_a_red_seal_are_kept():
+    # the Traditional sample's first page with a seal stamped beside two short lines: PP-OCRv6's
+    # detector, seeing the seal's faint ring text, lost the lines until the paper level was raised
+    ((_, page),) = [(n, p) for n, p in render_pages.sample_pages(stems=["06_fanti_yijian"], font=FONT)
+                    if n.endswith("-p1")]
+    scan = render_pages.degrade(page.image, "seal", seed=13, font=FONT)
+    text, _ = ocr.recognise_page(scan, ocr.engine())
+    hyp = _squash("".join(text.paragraphs))
+    ref = _squash("".join(page.lines))
+    assert "一、基本情況和工作目標" in hyp and "松河縣轄6個鎮" in hyp
+    assert _edits(ref, hyp) <= len(ref) // 50, hyp  # CER <= 2%
+
+
+def test_a_model_the_wheel_does_not_ship_is_no_engine(monkeypatch):
+    monkeypatch.setitem(ocr.settings(), "engine", dict(ocr.settings()["engine"], rapidocr_rec_model="absent.onnx"))
+    with pytest.raises(ImportError, match="absent.onnx"):
+        ocr.RapidOcr()
+
+
 @pytest.mark.skipif(ocr.engine("tesseract") is None, reason="tesseract-ocr-chi-sim is not installed")
 def test_tesseract_engine_reads_the_page(page):
     text, lines = ocr.recognise_page(page.image, ocr.engine("tesseract"))
     joined = "".join(text.paragraphs).replace(" ", "")
     assert "下辖8个社区" in joined and "860万元" in joined
     assert lines and all(0 <= l.confidence <= 1 for l in lines)
+
+
+@pytest.mark.skipif(not getattr(ocr.engine("tesseract"), "lang_traditional", ""),
+                    reason="tesseract-ocr-chi-tra is not installed")
+def test_tesseract_reads_a_traditional_page_again_with_its_traditional_data(traditional, monkeypatch):
+    eng = ocr.engine("tesseract")
+    text, _ = ocr.recognise_page(traditional.image, eng)
+    ref, hyp = _squash("".join(traditional.lines)), _squash("".join(text.paragraphs))
+    assert "黨組織" in hyp and "議事會" in hyp and _edits(ref, hyp) <= len(ref) // 20, hyp  # CER <= 5%
+    monkeypatch.setattr(eng, "lang_traditional", "")  # chi_sim alone: Simplified forms, and errors
+    once, _ = ocr.recognise_page(traditional.image, eng)
+    assert _edits(ref, _squash("".join(once.paragraphs))) > _edits(ref, hyp)

@@ -42,10 +42,11 @@ def test_skewed_page_keeps_its_indents():
     assert len(page.paragraphs) == 10 and all(p == "段" * 28 + "续" * 12 + "。" for p in page.paragraphs)
 
 
-def test_pieces_of_one_row_in_any_order_and_the_page_number_dropped():
+@pytest.mark.parametrize("label", ["- 3 -", "-3", "第3页"])
+def test_pieces_of_one_row_in_any_order_and_the_page_number_dropped(label):
     left = Piece("社区服务用房", 200, 100, 440, 140)
     right = Piece("420平方米。", 440, 102, 640, 141)
-    number = Piece("- 3 -", 560, 2000, 700, 2040)
+    number = Piece(label, 560, 2000, 700, 2040)
     page = layout.page_text([number, right, left])
     assert page.paragraphs == ["社区服务用房420平方米。"]
 
@@ -74,6 +75,53 @@ def test_ascii_punctuation_beside_chinese_becomes_chinese():
     assert ocr.chinese_punctuation("各位专家:下辖8个社区,3个村") == "各位专家：下辖8个社区，3个村"
     assert ocr.chinese_punctuation("8:30开放,1,200元") == "8:30开放，1,200元"
     assert ocr.chinese_punctuation("王板桥丶黄家塘丶绿化村") == "王板桥、黄家塘、绿化村"
+
+
+def test_a_page_is_read_from_its_red_channel_with_paper_made_white():
+    from PIL import Image
+
+    img = Image.new("RGB", (4, 1))
+    for x, colour in enumerate([(255, 255, 255), (219, 36, 41), (20, 20, 20), (30, 40, 160)]):
+        img.putpixel((x, 0), colour)  # paper, a red seal over paper, black ink, blue ink
+    paper, seal, black, blue = (ocr.prepare(img).getpixel((x, 0)) for x in range(4))
+    assert paper == seal == 255 and black < 40 and blue < 40
+
+
+def test_traditional_share():
+    from extract.normalise import traditional_share
+
+    assert traditional_share("各社區黨組織召開議事會") > 0.4
+    assert traditional_share("各社区党组织召开议事会") == 0 == traditional_share("2021-03-02")
+
+
+def _tesseract(readings: dict):
+    """A Tesseract whose readings (per language) are given, with the languages it was asked for."""
+    eng, calls = object.__new__(ocr.Tesseract), []
+    eng.lang, eng.lang_traditional = "chi_sim", "chi_tra"
+    eng._read = lambda png, lang: calls.append(lang) or readings[lang]
+    return eng, calls
+
+
+def test_tesseract_reads_a_confident_simplified_page_once():
+    from PIL import Image
+
+    eng, calls = _tesseract({"chi_sim": [row("各社区党组织召开议事会", 0, conf=0.8)], "chi_tra": []})
+    assert [p.text for p in eng.recognise(Image.new("L", (40, 40), 255))] == ["各社区党组织召开议事会"]
+    assert calls == ["chi_sim"]
+
+
+@pytest.mark.parametrize("sim, tra, kept", [
+    (("各社区党组织召开议事会", 0.2), ("各社區黨組織召開議事會", 0.8), "tra"),  # unsure: read again
+    (("各社區党组织召开议事会", 0.8), ("各社區黨組織召開議事會", 0.9), "tra"),  # Traditional forms
+    (("各社區党组织召开议事会", 0.8), ("各社區黨組織召開議事會", 0.5), "sim"),  # the surer reading stays
+])
+def test_tesseract_reads_a_page_that_looks_traditional_again(sim, tra, kept):
+    from PIL import Image
+
+    readings = {"chi_sim": [row(sim[0], 0, conf=sim[1])], "chi_tra": [row(tra[0], 0, conf=tra[1])]}
+    eng, calls = _tesseract(readings)
+    got = eng.recognise(Image.new("L", (40, 40), 255))
+    assert calls == ["chi_sim", "chi_tra"] and got == readings["chi_" + kept]
 
 
 def test_page_ranges():
@@ -222,7 +270,7 @@ def test_without_the_extra_tesseract_alone_does_not_read_scans(tmp_path, monkeyp
     from PIL import Image
 
     def missing():
-        raise ImportError("No module named 'rapidocr_onnxruntime'")
+        raise ImportError("No module named 'rapidocr'")
 
     monkeypatch.setitem(ocr.ENGINES, "rapidocr", missing)
     monkeypatch.setitem(ocr.ENGINES, "tesseract", lambda: object())  # as if installed

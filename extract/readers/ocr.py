@@ -1,8 +1,9 @@
 """OCR of page images: scanned PDF pages (from pdf.py) and image files (PNG, JPEG, TIFF,
-multi-page TIFF). An optional extra: `pip install 'shequ[ocr]'` brings RapidOCR (PP-OCRv4
-detection and recognition models shipped in its wheel, ONNX Runtime on the CPU, nothing
-downloaded at run time); Debian's `tesseract-ocr` + `tesseract-ocr-chi-sim` is a second engine,
-used when `corpora/ocr.toml` names it. Without an engine, such files get `no_text_layer` with an
+multi-page TIFF). An optional extra: `pip install 'shequ[ocr]'` brings RapidOCR (PP-OCRv6
+detection and recognition models shipped in its wheel, reading Simplified and Traditional pages,
+ONNX Runtime on the CPU, nothing downloaded at run time); Debian's `tesseract-ocr` +
+`tesseract-ocr-chi-sim` (and `-chi-tra` for Traditional pages) is a second engine, used when
+`corpora/ocr.toml` names it. Without an engine, such files get `no_text_layer` with an
 error naming the extra.
 
 Each OCR'd page keeps its recognised lines with their confidences (`OcrPage`), so each figure
@@ -37,33 +38,49 @@ def settings() -> dict:
 # --- engines -----------------------------------------------------------------------------------
 
 class RapidOcr:
-    """RapidOCR on ONNX Runtime (PP-OCRv4), one instance per process."""
+    """RapidOCR on ONNX Runtime, one instance per process. Its detection and recognition models
+    (`[engine] rapidocr_det_model`, `rapidocr_rec_model`) are files of the rapidocr wheel, loaded
+    from there by path, so nothing is ever downloaded; PP-OCRv6's recogniser reads Simplified and
+    Traditional characters and tone-marked pinyin alike."""
 
     name = "rapidocr"
 
     def __init__(self):
         from importlib.metadata import version
 
-        from rapidocr_onnxruntime import RapidOCR
+        import rapidocr
 
-        n = int(settings()["engine"]["threads"])
-        self._engine = RapidOCR(intra_op_num_threads=n, inter_op_num_threads=n,
-                                use_cls=bool(settings()["engine"]["rapidocr_use_cls"]))
-        self.version = version("rapidocr-onnxruntime")
+        cfg = settings()["engine"]
+        models = Path(rapidocr.__file__).parent / "models"
+        det, rec = models / cfg["rapidocr_det_model"], models / cfg["rapidocr_rec_model"]
+        for model in (det, rec):
+            if not model.is_file():
+                raise ImportError(f"rapidocr has no {model.name} (corpora/ocr.toml names a model it does not ship)")
+        n = int(cfg["threads"])
+        self._engine = rapidocr.RapidOCR(params={
+            "Global.use_cls": bool(cfg["rapidocr_use_cls"]), "Global.log_level": "warning",
+            "EngineConfig.onnxruntime.intra_op_num_threads": n, "EngineConfig.onnxruntime.inter_op_num_threads": n,
+            "Det.model_path": str(det), "Rec.model_path": str(rec)})
+        self.version = f"{version('rapidocr')} ({rec.stem})"
 
     def recognise(self, gray) -> list[layout.Piece]:
         import numpy as np
 
-        result, _ = self._engine(np.asarray(gray))
+        out = self._engine(np.asarray(gray))
         pieces = []
-        for box, text, conf in result or ():
-            xs, ys = [p[0] for p in box], [p[1] for p in box]
+        for box, text, conf in zip(out.boxes if out.boxes is not None else (), out.txts or (), out.scores or ()):
+            xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
             pieces.append(layout.Piece(text, min(xs), min(ys), max(xs), max(ys), float(conf)))
         return pieces
 
 
 class Tesseract:
-    """Tesseract through its command line (TSV output: word boxes and confidences)."""
+    """Tesseract through its command line (TSV output: word boxes and confidences). A page read
+    with `tesseract_lang` that looks Traditional (more than `traditional_share` of its CJK
+    characters are Traditional forms, or its mean confidence is below `traditional_below`: chi_sim
+    reads a Traditional page mostly in Simplified characters, wrongly and unsure) is read again
+    with `tesseract_lang_traditional` when that data is installed, and the reading with the higher
+    mean confidence is kept. A Simplified page read with confidence is read once."""
 
     name = "tesseract"
 
@@ -71,21 +88,35 @@ class Tesseract:
         exe = shutil.which("tesseract")
         if not exe:
             raise ImportError("tesseract is not installed")
-        lang = settings()["engine"]["tesseract_lang"]
+        cfg = settings()["engine"]
+        lang = cfg["tesseract_lang"]
         langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30).stdout.split()
         if lang not in langs:
             raise ImportError(f"tesseract has no {lang} data (apt-get install tesseract-ocr-chi-sim)")
         self.exe, self.lang = exe, lang
+        self.lang_traditional = cfg["tesseract_lang_traditional"] if cfg["tesseract_lang_traditional"] in langs else ""
         out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30)
         self.version = (out.stdout or out.stderr).split()[1]
 
     def recognise(self, gray) -> list[layout.Piece]:
+        from ..normalise import traditional_share
+
         buf = io.BytesIO()
         gray.save(buf, "PNG")
+        pieces = self._read(buf.getvalue(), self.lang)
+        cfg = settings()["engine"]
+        if self.lang_traditional and (_mean_confidence(pieces) < float(cfg["traditional_below"])
+                                      or traditional_share("".join(p.text for p in pieces)) > float(cfg["traditional_share"])):
+            again = self._read(buf.getvalue(), self.lang_traditional)
+            if _mean_confidence(again) > _mean_confidence(pieces):
+                return again
+        return pieces
+
+    def _read(self, png: bytes, lang: str) -> list[layout.Piece]:
         psm = str(settings()["engine"]["tesseract_psm"])
         env = {**os.environ, "OMP_THREAD_LIMIT": str(settings()["engine"]["threads"])}
-        proc = subprocess.run([self.exe, "stdin", "stdout", "-l", self.lang, "--psm", psm, "tsv"],
-                              input=buf.getvalue(), capture_output=True, timeout=300, env=env)
+        proc = subprocess.run([self.exe, "stdin", "stdout", "-l", lang, "--psm", psm, "tsv"],
+                              input=png, capture_output=True, timeout=300, env=env)
         if proc.returncode != 0:
             raise UnreadableDocument(f"tesseract failed ({proc.stderr.decode(errors='replace').strip()[:80]})")
         lines: dict[tuple, list] = {}
@@ -107,6 +138,12 @@ class Tesseract:
                                        max(w[3] for w in words), max(w[4] for w in words),
                                        min(w[5] for w in words)))
         return pieces
+
+
+def _mean_confidence(pieces: list[layout.Piece]) -> float:
+    """Mean confidence of recognised lines, weighted by their characters."""
+    chars = sum(len(p.text) for p in pieces)
+    return sum(p.confidence * len(p.text) for p in pieces) / chars if chars else 0.0
 
 
 ENGINES = {"rapidocr": RapidOcr, "tesseract": Tesseract}
@@ -157,9 +194,14 @@ def fix_digits(text: str) -> str:
 
 def prepare(image):
     """A page image as the recogniser reads it: grey, from the red channel when red seal ink is
-    to be dropped (red ink is as light as the paper there; black and blue ink stay dark)."""
+    to be dropped (red ink is as light as the paper there; black and blue ink stay dark), its
+    levels stretched so that grey at `paper_level` or lighter becomes white (what is left of a
+    seal's ink, paper grain; RapidOCR's detector, seeing a seal's faint ring text beside a line,
+    lost both)."""
     image = image.convert("RGB")
-    return image.getchannel("R") if settings()["engine"]["drop_red_ink"] else image.convert("L")
+    gray = image.getchannel("R") if settings()["engine"]["drop_red_ink"] else image.convert("L")
+    level = int(settings()["engine"]["paper_level"])
+    return gray.point([min(255, v * 255 // level) for v in range(256)]) if level < 255 else gray
 
 
 def recognise_page(image, eng=None) -> tuple[layout.PageText, tuple[OcrLine, ...]]:
