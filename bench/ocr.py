@@ -47,14 +47,7 @@ def folded(text: str) -> str:
     return squash(to_simplified(strip_pinyin_glosses(text)))
 
 
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+edit_distance = render_pages.edit_distance
 
 
 def cpu() -> float:

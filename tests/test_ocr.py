@@ -186,14 +186,7 @@ def _squash(text: str) -> str:
     return "".join(fold_width(text).translate(str.maketrans("，：；！？（）", ",:;!?()")).split())
 
 
-def _edits(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+_edits = render_pages.edit_distance
 
 
 @pytest.fixture(scope="module")
