@@ -50,6 +50,11 @@ def folded(text: str) -> str:
 edit_distance = render_pages.edit_distance
 
 
+def rate(errors: int, chars: int) -> str:
+    """A character error rate as a percentage, '-' over no characters."""
+    return f"{errors / chars:.2%}" if chars else "-"
+
+
 def cpu() -> float:
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
@@ -109,12 +114,11 @@ def main() -> int:
                 records.append({"engine": eng.name, "condition": cond, "page": label, "errors": e,
                                 "chars": len(ref), "hyp": hyp})
             t_errors, t_chars = errors - s_errors, chars - s_chars
-            rate = lambda e, c: f"{e / c:.2%}" if c else "-"  # noqa: E731
             print(f"| {eng.name} {eng.version} | {cond} | {rate(errors, chars)} | {rate(s_errors, s_chars)} | "
                   f"{rate(t_errors, t_chars)} | {rate(f_errors, f_chars)} | {len(pages)} | "
                   f"{wall / len(pages):.2f} | {cpu_s / len(pages):.2f} |", flush=True)
-            for rate, label, ref, hyp in sorted(worst, reverse=True)[:args.show]:
-                print(f"  {label} {rate:.2%}\n    ref {ref[:300]}\n    hyp {hyp[:300]}")
+            for page_cer, label, ref, hyp in sorted(worst, reverse=True)[:args.show]:
+                print(f"  {label} {page_cer:.2%}\n    ref {ref[:300]}\n    hyp {hyp[:300]}")
     if args.json:
         args.json.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     return 0

@@ -68,13 +68,16 @@ def _t2s():
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 
 
+def _converted_sample(text: str) -> tuple[str, str]:
+    """The CJK characters of the text's head, and the same after Traditional->Simplified."""
+    sample = _NOT_CJK.sub("", text[:20000])
+    return sample, _t2s().convert(sample) if sample else ""
+
+
 def is_traditional(text: str, threshold: float = 0.03) -> bool:
     """True when more than `threshold` of the CJK characters change under Traditional->Simplified."""
-    sample = _NOT_CJK.sub("", text[:20000])
-    if not sample:
-        return False
-    converted = _t2s().convert(sample)
-    if converted == sample:
+    sample, converted = _converted_sample(text)
+    if not sample or converted == sample:
         return False
     if len(converted) != len(sample):
         return True
@@ -86,11 +89,8 @@ def is_traditional(text: str, threshold: float = 0.03) -> bool:
 
 def traditional_share(text: str) -> float:
     """The share of a text's CJK characters that change under Traditional->Simplified (0 when none)."""
-    sample = _NOT_CJK.sub("", text[:20000])
-    if not sample:
-        return 0.0
-    converted = _t2s().convert(sample)
-    return sum(a != b for a, b in zip(sample, converted)) / len(sample)
+    sample, converted = _converted_sample(text)
+    return sum(a != b for a, b in zip(sample, converted)) / len(sample) if sample else 0.0
 
 
 def to_simplified(text: str) -> str:

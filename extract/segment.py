@@ -286,16 +286,22 @@ def _between(blk: str, re_skip) -> list[str]:
     return words
 
 
-def _forced(blk: str, x: int, freq: dict) -> bool:
-    """True when jieba's DAG at x holds x alone (`Tokenizer.get_DAG`, step by step): no word of the
-    dictionary longer than one character starts at x, so the word at x is its one character."""
-    n, i, frag = len(blk), x, blk[x]
+def _dag_at(blk: str, k: int, freq: dict) -> list[int]:
+    """jieba's DAG at k (`Tokenizer.get_DAG`'s loop): the last index of every dictionary word of
+    blk starting at k, or [k] alone."""
+    ends, i, n, frag = [], k, len(blk), blk[k]
     while i < n and frag in freq:
-        if freq[frag] and i > x:
-            return False
+        if freq[frag]:
+            ends.append(i)
         i += 1
-        frag = blk[x:i + 1]
-    return True
+        frag = blk[k:i + 1]
+    return ends or [k]
+
+
+def _forced(blk: str, x: int, freq: dict) -> bool:
+    """True when jieba's DAG at x holds x alone: no word of the dictionary longer than one
+    character starts at x, so the word at x is its one character."""
+    return _dag_at(blk, x, freq)[-1] == x
 
 
 def _block_forward(blk: str):
@@ -341,16 +347,10 @@ def _block_backward(blk: str):
     freq, longest, n = d.freq, d.longest, len(blk)
     dag: dict[int, list[int]] = {}
 
-    def dag_at(k: int) -> list[int]:  # jieba's DAG at k (get_DAG's loop)
+    def dag_at(k: int) -> list[int]:  # jieba's DAG at k, made once
         ends = dag.get(k)
         if ends is None:
-            ends, i, frag = [], k, blk[k]
-            while i < n and frag in freq:
-                if freq[frag]:
-                    ends.append(i)
-                i += 1
-                frag = blk[k:i + 1]
-            dag[k] = ends = ends or [k]
+            dag[k] = ends = _dag_at(blk, k, freq)
         return ends
 
     points, reach, longer = [0], -1, longest.get

@@ -191,6 +191,17 @@ def sample_pages(dpi: int = 200, stems: list[str] | None = None,
     return out
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance of two texts (characters): the numerator of a character error rate."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path)
@@ -209,13 +220,3 @@ def main() -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance of two texts (characters): the numerator of a character error rate."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]

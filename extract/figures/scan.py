@@ -101,8 +101,6 @@ def candidates(text: str) -> list[Span]:
     return out
 
 
-
-
 @functools.cache
 def _prefilters() -> dict:
     """Each rule family's prefilter (extract/figures/prefilter.py), None for a family without one."""
@@ -127,8 +125,6 @@ def _outside_long_runs(text: str, starts: list[int]) -> list[int]:
         return starts
     out.extend(starts[kept:])
     return out
-
-
 
 
 def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
