@@ -37,9 +37,11 @@ FORMATS = {
 
 
 def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_page: int = 38,
-              font: Path | None = None) -> None:
+              font: Path | None = None, marks_last: str = "") -> None:
     """A PDF with a real Chinese text layer: reportlab's built-in STSong-Light CID font (not
-    embedded), or the TrueType `font`, embedded (a subset of it) as office suites write them."""
+    embedded), or the TrueType `font`, embedded (a subset of it) as office suites write them.
+    `marks_last`: characters (“ ”) drawn after the rest of their line, each in its place, as a
+    suite does that sets them in a Western font: pdfium then reads them at the line's end."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
@@ -71,10 +73,49 @@ def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_
         c.setFont(font_name, 14)
         y = height - 60
         for line in wrapped[start:start + lines_per_page]:
-            c.drawString(60, y, line)
+            if marks_last and any(ch in marks_last for ch in line):
+                _draw_marks_last(c, line, y, font_name, marks_last)
+            else:
+                c.drawString(60, y, line)
             y -= 19
         c.showPage()
     c.save()
+
+
+def _draw_marks_last(c, line: str, y: float, font_name: str, marks: str) -> None:
+    """Draw `line` at (60, y) as LibreOffice writes a line whose quotation marks come from a
+    Western font: the line's text with a space where each mark stands, then one text object
+    holding the marks (with spaces between them), each moved to its place."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    body, placed, x, run, run_x = c.beginText(), [], 60.0, "", 60.0
+    body.setFont(font_name, 14)
+    for ch in line:
+        if ch in marks:
+            placed.append((x, ch))
+            body.setTextOrigin(run_x, y)
+            body.textOut(run + " ")
+            run, x = "", x + stringWidth(ch, font_name, 14)
+            run_x = x
+        else:
+            run += ch
+            x += stringWidth(ch, font_name, 14)
+    body.setTextOrigin(run_x, y)
+    body.textOut(run)
+    c.drawText(body)
+    # One show-text operator for all the marks, each moved to its place by the array's offsets (in
+    # thousandths of the font size), a space after each, as LibreOffice writes them.
+    quotes = c.beginText()
+    quotes.setFont("Times-Roman", 14)
+    quotes.setTextOrigin(placed[0][0], y)
+    parts, at = [], placed[0][0]
+    for mark_x, ch in placed:
+        if mark_x > at:
+            parts.append(f"{-(mark_x - at) / 14 * 1000:.1f}")
+        parts.append(f"({ch.encode('cp1252').decode('latin-1')}) ( )".replace("\x93", "\\223").replace("\x94", "\\224"))
+        at = mark_x + stringWidth(ch + " ", "Times-Roman", 14)
+    quotes._code.append("[" + " ".join(parts) + "] TJ")
+    c.drawText(quotes)
 
 
 def write_docx(path: Path, lines: list[str]) -> None:

@@ -211,6 +211,25 @@ def test_pdfium_stray_quotes_go_back_into_their_gaps():
     assert restore_quotes("甲 乙 丙 “") == "甲 乙 丙 “"  # marks and gaps do not pair up: unchanged
 
 
+def test_pdf_marks_drawn_after_their_line_are_read_in_place(make_pdf):
+    # LibreOffice sets “ ” in a Western font, in a text object of their own: pdfium reads them
+    # away from their words, with spaces left where they belong
+    lines = ["按照“三个到位”的要求，街道建成“红色驿站”9个、“邻里中心”3个。",
+             "社区工作者“持证上岗”率达到82%，xx 街道列全区第1位。"]
+    path = make_pdf(lines=lines, marks_last="“”")
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    drawn = pdf[0].get_textpage().get_text_range()
+    pdf.close()
+    assert lines[0] not in drawn.replace(" ", "")  # the file does read out of order
+    doc = extract.read(path)
+    assert lines[0] in doc.text and lines[1] in doc.text
+    from extract.figures import find_figures
+
+    assert [f.counted for f in find_figures(doc.text) if f.unit == "个"] == ["红色驿站", "邻里中心"]
+
+
 @pytest.mark.parametrize("variant", ["single-quoted", "prefixed", "renamed main part"])
 def test_docx_packages_written_by_other_tools(tmp_path, variant):
     """The main part is found through the package relationships however they are written."""

@@ -43,6 +43,48 @@ def restore_quotes(line: str) -> str:
     return "".join(out)
 
 
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of pdfium's page text, whose lines end in \\r\\n (or \\n)."""
+    spans, a = [], 0
+    for m in re.finditer(r"\r?\n", text):
+        spans.append((a, m.start()))
+        a = m.end()
+    spans.append((a, len(text)))
+    return spans
+
+
+def _in_drawn_order(textpage, text: str, a: int, b: int) -> str:
+    """Line text[a:b] with its characters in the order they stand on the page, left to right, when
+    pdfium gave some out of that order (marks set in another font come at the line's end, a space
+    left where each belongs). A space stays between two characters that follow each other both in
+    pdfium's order and on the page, with a space between them in the one and a gap of over a
+    quarter of the line's height in the other; the spaces left where a mark belongs go. A line whose
+    characters do not share one band of height is returned as it is."""
+    line = text[a:b]
+    if not _STRAY_QUOTE.search(line):
+        return line
+    drawn = []  # (left, bottom, top, index, right) of the characters that are drawn, in pdfium's order
+    for i in range(a, b):
+        if not text[i].isspace():
+            left, bottom, right, top = textpage.get_charbox(i)
+            drawn.append((left, bottom, top, i, right))
+    if not drawn:
+        return line
+    bottoms, tops = sorted(c[1] for c in drawn), sorted(c[2] for c in drawn)
+    low, high = bottoms[len(drawn) // 2], tops[len(drawn) // 2]  # the band of a typical character
+    if any(c[1] >= high or c[2] <= low for c in drawn):  # a character off the band: not one line
+        return line
+    after = {c[3]: d[3] for c, d in zip(drawn, drawn[1:])}  # the next drawn character in pdfium's order
+    drawn.sort(key=lambda c: c[0])
+    out = [text[drawn[0][3]]]
+    for prev, c in zip(drawn, drawn[1:]):
+        i, j = prev[3], c[3]
+        if after.get(i) == j and j > i + 1 and c[0] - prev[4] > (high - low) / 4:
+            out.append(" ")
+        out.append(text[j])
+    return "".join(out)
+
+
 _MEANINGLESS = re.compile("[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0e-\x1f]+")
 
 
@@ -71,7 +113,11 @@ def _read_pdfium(data: bytes) -> list[str]:
             page = pdf[i]
             textpage = page.get_textpage()
             text = textpage.get_text_range()
-            pages.append("\n".join(restore_quotes(l) for l in text.replace("\r\n", "\n").split("\n")))
+            if _STRAY_QUOTE.search(text) and len(text) == textpage.count_chars():
+                lines = [_in_drawn_order(textpage, text, a, b) for a, b in _line_spans(text)]
+            else:
+                lines = text.replace("\r\n", "\n").split("\n")
+            pages.append("\n".join(restore_quotes(l) for l in lines))
             textpage.close()
             page.close()
         return pages
