@@ -36,6 +36,8 @@ def test_not_figures(text):
     ("辖区总面积13.06平方公里", "land_area"), ("办公用房340平方米", "facility_area"), ("1408元/月", "funding"),
     ("今年改建了4个500平方米以上的日间照料中心", "other_count"), ("每个街道确定一个条件成熟的社区", "community_count"),
     ("示范社区数量增至9个", "community_count"), ("首批8个村已完成改造,其余5个正在施工", "community_count"),
+    ("全年提升改造14个社区活动用房", "community_count"),  # 个 before the noun: the communities that have one
+    ("全年提升改造社区活动用房14个", "other_count"),  # the noun before the count: the rooms
 ])
 def test_kinds(text, kind):
     quantity = {"funding": "money", "land_area": "area", "facility_area": "area"}.get(kind, "count")

@@ -41,7 +41,7 @@ def _kind(text: str, s: Span, counted: str) -> str:
         return "percentage"
     if s.quantity == "area":
         return area_kind(text, s)
-    return count_kind(s.unit, counted, s.classifier)
+    return count_kind(s.unit, counted, s.classifier, noun_first=bool(counted) and text.endswith(counted, 0, s.start))
 
 
 def _surface(text: str, s: Span, counted: str) -> str:

@@ -269,8 +269,10 @@ def _counted_before(text: str, start: int) -> str:
     return noun
 
 
-def count_kind(unit: str, counted: str, classifier: str) -> str:
-    """people_count / household_count / community_count / other_count from unit and counted noun."""
+def count_kind(unit: str, counted: str, classifier: str, noun_first: bool = False) -> str:
+    """people_count / household_count / community_count / other_count from unit and counted noun;
+    `noun_first`: the noun stands before the numeral (社区办公服务用房21个 counts the rooms, where
+    10个社区办公服务用房 counts the communities that have them)."""
     lex = _kind_lex()
     if unit in lex.people_units:
         return "people_count"
@@ -282,7 +284,8 @@ def count_kind(unit: str, counted: str, classifier: str) -> str:
         if role and counted[:-len(role)].endswith(lex.community):
             return "community_count"  # 37个完整社区试点: communities chosen as pilots
         mass = next((m for m in lex.community_mass if counted.endswith(m)), "")
-        head = counted[:len(counted) - len(mass)] if mass and classifier in lex.community_mass_classifiers else counted
+        of_communities = mass and classifier in lex.community_mass_classifiers and not noun_first
+        head = counted[:len(counted) - len(mass)] if of_communities else counted
         if head.endswith(lex.community) and not head.endswith(lex.not_community):
             return "community_count"
         if classifier in lex.people_classifiers and counted.endswith(lex.people):
