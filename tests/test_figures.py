@@ -38,6 +38,9 @@ def test_not_figures(text):
     ("示范社区数量增至9个", "community_count"), ("首批8个村已完成改造,其余5个正在施工", "community_count"),
     ("全年提升改造14个社区活动用房", "community_count"),  # 个 before the noun: the communities that have one
     ("全年提升改造社区活动用房14个", "other_count"),  # the noun before the count: the rooms
+    ("东关、西关两个社区党群服务中心", "community_count"),  # the named communities
+    ("城东区、城西区明年各新建两个社区养老服务站", "other_count"),  # two stations in each district
+    ("对六种特困家庭给予临时救助", "other_count"),  # 种 before an adjective and a noun
 ])
 def test_kinds(text, kind):
     quantity = {"funding": "money", "land_area": "area", "facility_area": "area"}.get(kind, "count")

@@ -41,6 +41,7 @@ def _kind_lex():
         "name_list": re.compile(rf"(?:[\u4e00-\u9fff]{{1,8}}(?:{alternation(d['qualifiers']['list_joiners'])}))+"
                                 r"[\u4e00-\u9fff]{1,8}$"),
         "list_joiner": re.compile(alternation(d["qualifiers"]["list_joiners"])),
+        "list_distributive": frozenset(k["list_distributive"]),
         "facility_word_tags": frozenset(k["facility_word_tags"]),
     })
 
@@ -248,7 +249,13 @@ def _counts_communities_before(text: str, start: int) -> bool:
     if k.partitive.search(before):
         return True
     m = k.name_list.search(before)
-    return bool(m) and not any(segment.pos(n).startswith("v") for n in k.list_joiner.split(m.group(0)))
+    if not m:
+        return False
+    names = k.list_joiner.split(m.group(0))
+    # the last name runs up to the count: a verb or a distributive word in it (城西区各建两个…)
+    # ends the list before the count
+    return not any(segment.pos(n).startswith("v") for n in names) \
+        and not any(segment.pos(w) == "v" or w in k.list_distributive for w in segment.cut(names[-1]))
 
 
 _QUOTED_BEFORE = re.compile(r"“([^“”]{1,12})”$")

@@ -366,9 +366,7 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
             return False  # 三个落实, 八个不出社区, 三个“三分之一”, 一支好班子
         if s.classifier in lex.never:
             return False  # 十八届三中全会, 二期工程: ordinals
-        first = _first_word(after)
-        if s.classifier in lex.weak and re.match(r"[\u4e00-\u9fff]", first) \
-                and not (segment.is_nounish(first) or segment.pos(first) == "vn"):
+        if s.classifier in lex.weak and not _noun_follows(after):
             return False
         if numeral in lex.article_numerals and s.classifier in lex.vague_after_one:
             return False  # 一批 (a batch of …) names no number
@@ -380,6 +378,16 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
 
 def _first_word(text: str) -> str:
     return next(segment.iter_cut(text), "")
+
+
+def _noun_follows(text: str) -> bool:
+    """Whether text starts with a noun, or is not Chinese at all: its first word is a noun (or a
+    verbal noun), or an adjective or a word the dictionary gives no tag to before a noun (四种重残家庭)."""
+    words = segment.iter_cut(text)
+    first = next(words, "")
+    if not re.match(r"[\u4e00-\u9fff]", first) or segment.is_nounish(first) or segment.pos(first) == "vn":
+        return True
+    return segment.pos(first) in ("", "a") and len(first) > 1 and segment.is_nounish(next(words, ""))
 
 
 def _one_is_quantity(text: str, start: int, end: int | None = None) -> bool:
