@@ -93,6 +93,8 @@ def test_below_threshold_per_100_households(tmp_path):
     assert "below_threshold" not in _checks(ok)
     ratio = _flags(tmp_path, "按社区现有2400户计算，每百户拥有服务用房约36.5平方米。\n")
     assert "below_threshold" not in _checks(ratio)  # per 100 households already, not an area
+    visits = _flags(tmp_path, "柳岸社区服务用房400平方米，全年走访辖区居民3600户次。\n")
+    assert "below_threshold" not in _checks(visits)  # 户次 counts visits, not the households
 
 
 def test_internal_conflict(tmp_path):

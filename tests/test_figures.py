@@ -41,11 +41,17 @@ def test_not_figures(text):
     ("东关、西关两个社区党群服务中心", "community_count"),  # the named communities
     ("城东区、城西区明年各新建两个社区养老服务站", "other_count"),  # two stations in each district
     ("对六种特困家庭给予临时救助", "other_count"),  # 种 before an adjective and a noun
+    ("开设书法、围棋等课程7门", "other_count"), ("全年走访困难群众430户次", "household_count"),
 ])
 def test_kinds(text, kind):
     quantity = {"funding": "money", "land_area": "area", "facility_area": "area"}.get(kind, "count")
     figs = [f for f in find_figures(text) if f.quantity == quantity]
     assert figs[-1].kind == kind, figs
+
+
+def test_visits_keep_their_own_unit():
+    figs = find_figures("检查经营场所1960家次，走访住户820户次，开设课程9门。")
+    assert [(f.value, f.unit) for f in figs] == [(1960, "家次"), (820, "户次"), (9, "门")]
 
 
 def test_adjacent_amounts_split_cleanly():

@@ -257,7 +257,9 @@ def _area_per_100_households(doc: Document, figures: tuple[Figure, ...], t: dict
     out = []
     bt = cues().data["below_threshold"]
     marker, window = bt["per_100_households_marker"], bt["per_100_households_window_chars"]
-    households = [f for f in figures if f.kind == "household_count" and f.value_max is None and not f.approx]
+    unit = cues().data["measures"]["household_unit"]
+    households = [f for f in figures if f.kind == "household_count" and f.unit == unit and f.value_max is None
+                  and not f.approx]
     by_sentence: dict[str, list[Figure]] = defaultdict(list)  # looked up per area: linear in the figures
     by_entity: dict[str, list[Figure]] = defaultdict(list)
     for h in households:
@@ -362,7 +364,8 @@ def _measure_in_report(f: Figure, doc_entity: str = "") -> tuple[str, str, str] 
         noun = _population_noun(head, f.entity)
         if noun:
             return entity, noun, f.year
-    m = cues().households.search(head) if f.kind == "household_count" and not f.approx else None
+    m = cues().households.search(head) if f.kind == "household_count" and f.unit == ms["household_unit"] \
+        and not f.approx else None
     if m and _opens_clause(head[:m.start()], f.entity, ms["household_before_words"]):
         return entity, ms["household_measure"], f.year
     return None
