@@ -49,6 +49,12 @@ def test_kinds(text, kind):
     assert figs[-1].kind == kind, figs
 
 
+def test_one_place_after_a_quoted_name_or_before_its_size():
+    assert [(f.value, f.unit) for f in find_figures("每个网格均有一处不少于80平方米的议事场所")] == [(1, "处"), (80, "m2")]
+    assert [(f.value, f.counted) for f in find_figures("街道新建“邻里驿站”一处，日均接待居民60人。")][0] == (1, "邻里驿站")
+    assert find_figures("推行“一核两翼”三项机制") == []  # a count of quoted names is a slogan
+
+
 def test_visits_keep_their_own_unit():
     figs = find_figures("检查经营场所1960家次，走访住户820户次，开设课程9门。")
     assert [(f.value, f.unit) for f in figs] == [(1960, "家次"), (820, "户次"), (9, "门")]

@@ -15,6 +15,7 @@ from .prefilter import prefilter, shared_gap
 from .rules import rules, start_chars
 
 _QUOTES = "“”\"「」『』‘’"
+_CLAUSE_ENDS = "，。；,;"
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ def _lex():
     return record("ScanLexicon", {
         "duration": tuple(sorted(c["duration_nouns"], key=len, reverse=True)),
         "slogan_heads": tuple(c["slogan_heads"]),
+        "slogan_head_exceptions": tuple(c["slogan_head_exceptions"]),
         "weak": set(c["weak_after_chinese"]),
         "never": set(c["never_after_chinese"]),
         "vague_before": tuple(sorted(d["vague"]["before"], key=len, reverse=True)),
@@ -357,12 +359,13 @@ def _chinese_ok(text: str, s: Span, numeral_end: int, lex, before: str, after: s
         return False  # 统一, 唯一, 之一: the numeral is inside a word
     if s.rule == rules().ids["percent.cheng"].single and s.end not in starts:
         return False  # 一成不变
-    if before.endswith(tuple(_QUOTES)) and not before.endswith(("“", "「", "『", "‘")):
-        return False  # “一老一小”两项服务: a count of quoted names is a slogan
+    if before.endswith(tuple(_QUOTES)) and not before.endswith(("“", "「", "『", "‘")) \
+            and not (s.quantity == "count" and after[:1] in _CLAUSE_ENDS):
+        return False  # “一老一小”两项服务: a count of quoted names is a slogan (“绿色生活馆”一处，counts the place)
     if _in_short_quote(text, s.start, s.end, win.quote):
         return False  # “三个落实”
     if s.quantity == "count":
-        if after.startswith(lex.slogan_heads):
+        if after.startswith(lex.slogan_heads) and not after.startswith(lex.slogan_head_exceptions):
             return False  # 三个落实, 八个不出社区, 三个“三分之一”, 一支好班子
         if s.classifier in lex.never:
             return False  # 十八届三中全会, 二期工程: ordinals
