@@ -103,12 +103,13 @@ def to_simplified(text: str) -> str:
 _CJK = "\u2018-\u201f\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACES = re.compile(r"[ \t]+")
 _IS_CJK = re.compile(f"[{_CJK}]")
-_JOINS = re.compile(f"[{_CJK}\\d,.;:!?%()]")
+_JOINS = re.compile(f"[{_CJK}\\dA-Za-z,.;:!?%()]")
 
 
 def remove_cjk_spaces(line: str) -> str:
     """Drop spaces that layout puts beside CJK characters: 全区 52 个 -> 全区52个,
-    “ 建设 ” -> “建设”. Spaces between Latin words or between two numbers ('12 34') stay."""
+    “ 建设 ” -> “建设”, 10万多 m2 -> 10万多m2 (a PDF's font change). Spaces between Latin words
+    or between two numbers ('12 34') stay."""
     def repl(m: re.Match) -> str:
         s, a, b = m.string, m.start(), m.end()
         if a == 0 or b == len(s):

@@ -215,7 +215,7 @@ def test_pdf_marks_drawn_after_their_line_are_read_in_place(make_pdf):
     # LibreOffice sets “ ” in a Western font, in a text object of their own: pdfium reads them
     # away from their words, with spaces left where they belong
     lines = ["按照“三个到位”的要求，街道建成“红色驿站”9个、“邻里中心”3个。",
-             "社区工作者“持证上岗”率达到82%，xx 街道列全区第1位。"]
+             "社区工作者“持证上岗”率达到82%，列全区第1位。"]
     path = make_pdf(lines=lines, marks_last="“”")
     import pypdfium2 as pdfium
 
