@@ -96,6 +96,25 @@ def test_full_text_search_returns_the_sentence(tmp_path):
     assert text[hits[0][2]:hits[0][3]] == hits[0][1]  # the offsets point into text/
 
 
+def test_a_full_rerun_writes_what_a_fresh_run_writes(tmp_path):
+    folder = _folder(tmp_path)
+    again, fresh = tmp_path / "again", tmp_path / "fresh"
+    run(iter_inputs((folder,)), again, RunOptions(jobs=1, report=False))
+    (folder / "r1.txt").write_text(TEXT.format(n=19, m=300), encoding="utf-8")  # 下辖9个 -> 下辖19个
+    run(iter_inputs((folder,)), again, RunOptions(jobs=1, report=False, incremental=False))
+    run(iter_inputs((folder,)), fresh, RunOptions(jobs=1, report=False))
+    for table in ("documents", "figures", "standards", "flags"):
+        assert _rows(again / f"{table}.csv") == _rows(fresh / f"{table}.csv"), table
+    search = "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?"
+    assert _db(again).execute(search, ('"下辖19个社区"',)).fetchone() == (1,)
+    assert _db(again).execute(search, ('"下辖9个社区"',)).fetchone() == (0,)  # the old text left the index
+    (folder / "r2.txt").unlink()
+    summary = run(iter_inputs((folder / "r0.txt",)), again, RunOptions(jobs=1, report=False, incremental=False))
+    assert len(summary.pruned) == 1 and summary.pruned[0].endswith("r1.txt")  # r2 is gone, r1 pruned
+    assert [r["source"] for r in _rows(again / "documents.csv")] == [str(folder / "r0.txt")]
+    assert len(list((again / "text").iterdir())) == 1
+
+
 def test_deleting_a_document_removes_its_rows_and_its_search_entries(tmp_path):
     folder, out = _folder(tmp_path), tmp_path / "out"
     run(iter_inputs((folder,)), out, RunOptions(jobs=1, report=False))

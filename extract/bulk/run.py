@@ -162,7 +162,9 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
     # documents not among the inputs: dropped when their file is gone, else kept unless --prune/--full
     names = {display_name(source) for source, _ in given.values()}
     drop = []
-    for source in store.sources():
+    ids_before = store.doc_ids()  # source -> doc_id as the run finds them
+    stored = list(ids_before)
+    for source in stored:
         path = path_of.get(source)
         if path in given or (path is None and source in names):
             continue
@@ -179,7 +181,10 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
     renames = [(known[path][0], display_name(source)) for path, (source, _) in given.items()
                if path in known and known[path][0] != display_name(source)]
     drop += [new for _, new in renames if new in path_of and new not in drop]
-    if drop:
+    if not options.incremental and stored:  # --full: every file is read again, the store rebuilt
+        _remove_outputs(out_dir, store.clear(drop))
+        changed, renames = True, []
+    elif drop:
         _remove_outputs(out_dir, store.delete_sources(drop))
         changed = True
     for old, new in renames:
@@ -195,6 +200,10 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
             todo.append((path, source, st))
     summary.skipped = len(given) - len(todo)
     summary.processed = _process(todo, out_dir, options, store, workers, progress, phase, info)
+    if todo and ids_before:  # a file whose text changed has a new doc_id: its old text and page go
+        ids_now = store.doc_ids()
+        _remove_outputs(out_dir, sorted({d for s, d in ids_before.items() if d and ids_now.get(s) != d}
+                                        - set(ids_now.values())))
     changed = changed or summary.processed > 0
     stale = store.stale_digests()  # stored by an earlier schema: completed from the stored documents
     if stale:

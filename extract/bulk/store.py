@@ -365,6 +365,23 @@ class Store:
         self.db.execute("COMMIT")
         return sorted(i for i in ids if not self.db.execute("SELECT 1 FROM documents WHERE doc_id=?", (i,)).fetchone())
 
+    def clear(self, dropped) -> list[str]:
+        """Drop every document with all its rows at once (a --full run rebuilds the store), table by
+        table rather than one cascade per document; returns the doc_ids of the `dropped` sources
+        that no other document had (their text and page can go)."""
+        dropped = set(dropped)
+        ids = self.doc_ids()
+        kept = {d for s, d in ids.items() if s not in dropped}
+        self.db.execute("BEGIN")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fts_upto', '0')")  # no per-row FTS delete
+        self.db.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('delete-all')")
+        for name in (*(t for t in TABLES if t != "documents"), *(t for t in _OWN_DDL if t != "meta")):
+            self.db.execute(f"DELETE FROM {_ident(name)}")
+        self.db.execute("DELETE FROM documents")
+        self._touch(TABLES)
+        self.db.execute("COMMIT")
+        return sorted({ids[s] for s in dropped if ids.get(s)} - kept)
+
     def rename_source(self, old: str, new: str) -> None:
         """The same file named another way (a relative path after an absolute one): its rows follow."""
         self.db.execute("BEGIN")
