@@ -55,6 +55,12 @@ def test_one_place_after_a_quoted_name_or_before_its_size():
     assert find_figures("推行“一核两翼”三项机制") == []  # a count of quoted names is a slogan
 
 
+def test_a_count_after_a_bracketed_gloss_counts_the_noun_before_it():
+    figs = find_figures("9个社区全部成立党委，在小区、楼栋建立党支部（党小组）214个。")
+    assert [(f.value, f.counted, f.kind) for f in figs] == [(9, "社区", "community_count"),
+                                                            (214, "党支部", "other_count")]
+
+
 def test_visits_keep_their_own_unit():
     figs = find_figures("检查经营场所1960家次，走访住户820户次，开设课程9门。")
     assert [(f.value, f.unit) for f in figs] == [(1960, "家次"), (820, "户次"), (9, "门")]

@@ -259,6 +259,7 @@ def _counts_communities_before(text: str, start: int) -> bool:
 
 
 _QUOTED_BEFORE = re.compile(r"“([^“”]{1,12})”$")
+_GLOSS_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff、]{1,8}[)）]$")
 
 
 def _counted_before(text: str, start: int) -> str:
@@ -269,6 +270,9 @@ def _counted_before(text: str, start: int) -> str:
     quoted = _QUOTED_BEFORE.search(window)
     if quoted:
         return quoted.group(1)
+    gloss = _GLOSS_BEFORE.search(window) if text[start:start + 1].isdigit() else None
+    if gloss:  # 党支部（党小组）716个: the noun stands before its gloss
+        window = window[:gloss.start()]
     noun = _noun_phrase_before(window)
     went_to = lex.went_to
     if noun and (noun.startswith(went_to) or window[:window.rfind(noun)].endswith(went_to)):
