@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .records import RawDocument, Sentence
+from .records import TABLE_CELL_MARK, RawDocument, Sentence
 from .resources import alternation, fill, load_toml
 
 PAGE_BREAK = "\f"
@@ -294,11 +294,12 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         if line == PAGE_BREAK:
             out.append(line)
             continue
-        if pending and not heading.match(line):
+        row = TABLE_CELL_MARK in line  # a table row (cells joined by " | ") is a line of its own
+        if pending and not heading.match(line) and not row:
             out[_last_text_index(out)] += line
         else:
             out.append(line)
-        pending = len(line) >= threshold and line[-1] not in _LINE_END_PUNCT
+        pending = len(line) >= threshold and line[-1] not in _LINE_END_PUNCT and not row
     return out
 
 

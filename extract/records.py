@@ -15,6 +15,9 @@ SQL_START = {"sql": "start_char"}
 SQL_END = {"sql": "end_char"}
 # Field metadata of fields that are no column of the tables (the text itself, derived offsets).
 NOT_A_COLUMN = {"column": False}
+# how a reader writes the cells of a table row in a document's text ("面积 | 120 | 35"); the
+# figure stage reads numbers under a header with a unit from such rows (figures/tables.py)
+TABLE_CELL_MARK = " | "
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,13 @@ FORMATS = {
 
 
 def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_page: int = 38,
-              font: Path | None = None, marks_last: str = "") -> None:
+              font: Path | None = None, marks_last: str = "", table_columns: bool = False) -> None:
     """A PDF with a real Chinese text layer: reportlab's built-in STSong-Light CID font (not
     embedded), or the TrueType `font`, embedded (a subset of it) as office suites write them.
     `marks_last`: characters (“ ”) drawn after the rest of their line, each in its place, as a
-    suite does that sets them in a Western font: pdfium then reads them at the line's end."""
+    suite does that sets them in a Western font: pdfium then reads them at the line's end.
+    `table_columns`: a line of cells ("a | b | c") is drawn as a table row, each cell at its
+    column's left edge, with no mark between them (pdfium reads the gaps as single spaces)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
@@ -64,7 +66,7 @@ def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_
         line = line.strip()
         if not line:
             continue
-        while len(line) > chars_per_line:
+        while len(line) > chars_per_line and not (table_columns and " | " in line):
             wrapped.append(line[:chars_per_line])
             line = line[chars_per_line:]
         wrapped.append(line)
@@ -73,7 +75,10 @@ def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_
         c.setFont(font_name, 14)
         y = height - 60
         for line in wrapped[start:start + lines_per_page]:
-            if marks_last and any(ch in marks_last for ch in line):
+            if table_columns and " | " in line:
+                for k, cell in enumerate(line.split(" | ")):
+                    c.drawString(60 + k * 130, y, cell)
+            elif marks_last and any(ch in marks_last for ch in line):
                 _draw_marks_last(c, line, y, font_name, marks_last)
             else:
                 c.drawString(60, y, line)

@@ -61,6 +61,11 @@ def test_a_count_after_a_bracketed_gloss_counts_the_noun_before_it():
                                                             (214, "党支部", "other_count")]
 
 
+def test_a_table_cell_wrapped_onto_a_line_of_its_own_keeps_the_table():
+    text = ("站点 | 面积（平方米） | 用途\n桐林驿站 | 120 | 助餐、文体\n活动\n枫桥驿站 | 95 | 托管\n")
+    assert [f.value for f in find_figures(text) if f.rule.startswith("table")] == [120, 95]
+
+
 def test_visits_keep_their_own_unit():
     figs = find_figures("检查经营场所1960家次，走访住户820户次，开设课程9门。")
     assert [(f.value, f.unit) for f in figs] == [(1960, "家次"), (820, "户次"), (9, "门")]

@@ -230,6 +230,25 @@ def test_pdf_marks_drawn_after_their_line_are_read_in_place(make_pdf):
     assert [f.counted for f in find_figures(doc.text) if f.unit == "个"] == ["红色驿站", "邻里中心"]
 
 
+def test_pdf_table_cells_apart_on_the_page_are_read_as_a_table(make_pdf):
+    lines = ["各社区服务用房情况如下：", "社区 | 用房（间） | 面积（平方米） | 投资（万元）",
+             "桐林社区 | 6 | 420 | 85", "枫桥社区 | 4 | 260 | 37.5", "社区用房总面积680平方米。"]
+    path = make_pdf(lines=lines, table_columns=True)
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    drawn = pdf[0].get_textpage().get_text_range()
+    pdf.close()
+    assert "|" not in drawn  # nothing but the gaps says where a cell ends
+    doc = extract.read(path)
+    assert "桐林社区 | 6 | 420 | 85" in doc.text
+    from extract.figures import find_figures
+
+    cells = [(f.value, f.unit) for f in find_figures(doc.text) if f.rule.startswith("table")]
+    assert cells == [(6, "间"), (420, "m2"), (850000, "CNY"), (4, "间"), (260, "m2"), (375000, "CNY")]
+    assert "6420" not in doc.text.replace(" ", "")  # the cells of a row never run together
+
+
 @pytest.mark.parametrize("variant", ["single-quoted", "prefixed", "renamed main part"])
 def test_docx_packages_written_by_other_tools(tmp_path, variant):
     """The main part is found through the package relationships however they are written."""

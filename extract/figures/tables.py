@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..records import TABLE_CELL_MARK
 from .numbers import ARABIC
 from .rules import rules
 from .scan import Span
@@ -47,10 +48,11 @@ def _cells(line: str, offset: int) -> list[tuple[str, int]]:
 def table_spans(text: str) -> list[tuple[Span, str]]:
     """(Span, counted) for every numeric cell under a header with a unit."""
     out: list[tuple[Span, str]] = []
+    wrapped_cell = rules().data["tables"]["wrapped_cell_chars"]
     header: list | None = None
     offset = 0
     for line in text.split("\n"):
-        if " | " in line or "|" in line.strip("|"):
+        if TABLE_CELL_MARK in line or "|" in line.strip("|"):
             cells = _cells(line, offset)
             if len(cells) >= 2:
                 units = [_column_unit(c) for c, _ in cells]
@@ -63,7 +65,8 @@ def table_spans(text: str) -> list[tuple[Span, str]]:
                             out.append((_span(cell, start, unit), label))
                 offset += len(line) + 1
                 continue
-        header = None
+        if header is None or len(line.strip()) > wrapped_cell:
+            header = None  # a line of text ends the table; a short one is a cell wrapped onto it (PDF)
         offset += len(line) + 1
     return out
 

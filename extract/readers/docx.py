@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import ExtractError, LimitExceeded, UnreadableDocument
-from ..records import RawDocument
+from ..records import TABLE_CELL_MARK, RawDocument
 from ..resources import load_toml
 
 _LIMITS = load_toml("limits.toml")
@@ -194,7 +194,7 @@ def _blocks(container, lines: list[str]) -> None:
             for row in block.iterchildren(_W + "tr"):
                 boxes = []
                 cells = [" ".join(_inline_text(c, boxes).split("\n")).strip() for c in row.iterchildren(_W + "tc")]
-                lines.append(" | ".join(cells))
+                lines.append(TABLE_CELL_MARK.join(cells))
                 for box in boxes:
                     _blocks(box, lines)
         elif tag in _CONTAINERS:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..errors import NoTextLayer, UnreadableDocument
-from ..records import OcrPage, RawDocument, page_ranges
+from ..records import TABLE_CELL_MARK, OcrPage, RawDocument, page_ranges
 from . import ocr
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,31 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
         a = m.end()
     spans.append((a, len(text)))
     return spans
+
+
+def _table_row(textpage, text: str, a: int, b: int) -> str:
+    """Line text[a:b] with " | " between its cells when it is a table row: at least
+    `table_min_gaps` of its spaces stand for gaps wider than `table_gap_heights` character
+    heights ([pdf] of corpora/ocr.toml). Other lines are returned as they are."""
+    line = text[a:b]
+    if line.count(" ") < 2:
+        return line
+    settings = ocr.settings()["pdf"]
+    wide = []
+    for j in range(1, len(line) - 1):
+        if line[j] == " " and not line[j - 1].isspace() and not line[j + 1].isspace():
+            left, right = textpage.get_charbox(a + j - 1), textpage.get_charbox(a + j + 1)
+            height = max(left[3] - left[1], right[3] - right[1])
+            if height > 0 and right[0] - left[2] > settings["table_gap_heights"] * height:
+                wide.append(j)
+    if len(wide) < settings["table_min_gaps"]:
+        return line
+    out, last = [], 0
+    for j in wide:
+        out.append(line[last:j])
+        last = j + 1
+    out.append(line[last:])
+    return TABLE_CELL_MARK.join(out)
 
 
 def _in_drawn_order(textpage, text: str, a: int, b: int) -> str:
@@ -113,8 +138,9 @@ def _read_pdfium(data: bytes) -> list[str]:
             page = pdf[i]
             textpage = page.get_textpage()
             text = textpage.get_text_range()
-            if _STRAY_QUOTE.search(text) and len(text) == textpage.count_chars():
-                lines = [_in_drawn_order(textpage, text, a, b) for a, b in _line_spans(text)]
+            if len(text) == textpage.count_chars():  # characters and their boxes pair up
+                lines = [_in_drawn_order(textpage, text, a, b) if _STRAY_QUOTE.search(text, a, b)
+                         else _table_row(textpage, text, a, b) for a, b in _line_spans(text)]
             else:
                 lines = text.replace("\r\n", "\n").split("\n")
             pages.append("\n".join(restore_quotes(l) for l in lines))
