@@ -64,6 +64,9 @@ def test_a_count_after_a_bracketed_gloss_counts_the_noun_before_it():
 def test_a_table_cell_wrapped_onto_a_line_of_its_own_keeps_the_table():
     text = ("站点 | 面积（平方米） | 用途\n桐林驿站 | 120 | 助餐、文体\n活动\n枫桥驿站 | 95 | 托管\n")
     assert [f.value for f in find_figures(text) if f.rule.startswith("table")] == [120, 95]
+    header_wrapped = "站点 | 面积（平方米） | 投资（万\n元）\n桐林驿站 | 120 | 35\n"
+    assert [(f.value, f.unit) for f in find_figures(header_wrapped) if f.rule.startswith("table")] == \
+        [(120, "m2"), (350000, "CNY")]
 
 
 def test_visits_keep_their_own_unit():

@@ -50,6 +50,7 @@ def table_spans(text: str) -> list[tuple[Span, str]]:
     out: list[tuple[Span, str]] = []
     wrapped_cell = rules().data["tables"]["wrapped_cell_chars"]
     header: list | None = None
+    last_head = ""  # the last cell of the header line just read (its end may wrap onto the next line)
     offset = 0
     for line in text.split("\n"):
         if TABLE_CELL_MARK in line or "|" in line.strip("|"):
@@ -58,7 +59,9 @@ def table_spans(text: str) -> list[tuple[Span, str]]:
                 units = [_column_unit(c) for c, _ in cells]
                 if header is None or len(cells) != len(header) or any(units[1:]):
                     header = units  # a header line: it names its columns' units
+                    last_head = cells[-1][0]
                 else:
+                    last_head = ""
                     label = cells[0][0]
                     for (cell, start), unit in zip(cells[1:], header[1:]):
                         if unit and _NUMBER.fullmatch(cell):
@@ -67,6 +70,9 @@ def table_spans(text: str) -> list[tuple[Span, str]]:
                 continue
         if header is None or len(line.strip()) > wrapped_cell:
             header = None  # a line of text ends the table; a short one is a cell wrapped onto it (PDF)
+        elif last_head:  # the header's last cell wrapped: 投入资金（万 / 元）
+            header[-1] = _column_unit(last_head + line.strip())
+            last_head = ""
         offset += len(line) + 1
     return out
 
