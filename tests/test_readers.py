@@ -73,6 +73,22 @@ def test_html_declared_gb2312_drops_navigation_and_scripts(tmp_path):
     assert "_hmt" not in doc.text and "范文大全" not in doc.text and "版权所有" not in doc.text
 
 
+def test_html_data_tables_keep_their_cells_and_layout_tables_their_text(tmp_path):
+    path = tmp_path / "page.html"
+    article = "桐林街道下辖9个社区，全年投入社区建设资金860万元。" * 3  # a page laid out in a table
+    path.write_text(
+        "<html><head><meta charset='utf-8'></head><body><table><tr><td>导航</td>"
+        f"<td><p>{article}</p><table><tr><th>社区</th><th>面积（平方米）</th></tr>"
+        "<tr><td><p>桐林社区</p></td><td>420</td></tr><tr><td>枫桥社区</td><td>260</td></tr></table>"
+        "</td></tr></table></body></html>", encoding="utf-8")
+    doc = extract.read(path)
+    assert "桐林社区 | 420" in doc.text and "枫桥社区 | 260" in doc.text
+    assert article in doc.text.replace("\n", "")
+    from extract.figures import find_figures
+
+    assert [(f.value, f.unit) for f in find_figures(doc.text) if f.rule.startswith("table")] == [(420, "m2"), (260, "m2")]
+
+
 def test_rtf(tmp_path):
     path = tmp_path / "r.rtf"
     make_samples.write_rtf(path, REPORT_LINES)

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from ..errors import UnreadableDocument
-from ..records import RawDocument
+from ..records import TABLE_CELL_MARK, RawDocument
 from ..resources import load_toml
 from .txt import _SUPERSETS, decode
 
@@ -57,6 +57,7 @@ def read(path: Path, data: bytes) -> RawDocument:
         if el.tag in drop_tags or (attrs and drop_attr.search(attrs)):
             if el.getparent() is not None:
                 el.drop_tree()
+    _rows_as_lines(root, rules["table_cell_max_chars"])
     parts: list[str] = []
     for event, el in etree.iterwalk(root, events=("start", "end")):  # no recursion: any depth
         if event == "start":
@@ -70,6 +71,25 @@ def read(path: Path, data: bytes) -> RawDocument:
         if el.tail and el is not root:
             parts.append(el.tail)
     return RawDocument(pages=(_lines(parts),), format="html", encoding=enc)
+
+
+_CELLS = ("td", "th")
+
+
+def _rows_as_lines(root, max_chars: int) -> None:
+    """Write each row of data as one line of cells joined by the table cell mark: a row of two or
+    more cells, each at most `max_chars` long, with no table inside (a table used for layout
+    keeps its cells as blocks of text)."""
+    for tr in list(root.iter("tr")):
+        cells = [c for c in tr if c.tag in _CELLS]
+        if len(cells) < 2 or any(c.find(".//table") is not None for c in cells):
+            continue
+        texts = [" ".join("".join(c.itertext()).split()) for c in cells]
+        if any(len(t) > max_chars for t in texts):
+            continue
+        for child in list(tr):
+            tr.remove(child)
+        tr.text = TABLE_CELL_MARK.join(texts)
 
 
 def _lines(parts: list[str]) -> str:
