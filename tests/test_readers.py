@@ -89,6 +89,22 @@ def test_html_data_tables_keep_their_cells_and_layout_tables_their_text(tmp_path
     assert [(f.value, f.unit) for f in find_figures(doc.text) if f.rule.startswith("table")] == [(420, "m2"), (260, "m2")]
 
 
+def test_antiword_table_rows_become_rows_of_cells():
+    from extract.readers.doc import _ROW, _row
+
+    text = "用房情况如下：\n|社区        |面积（平方米）  |\n|桐林社区    |420             |\n合计2个。\n"
+    assert _ROW.sub(_row, text) == "用房情况如下：\n社区 | 面积（平方米）\n桐林社区 | 420\n合计2个。\n"
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("antiword")), reason="needs LibreOffice and antiword")
+def test_legacy_doc_table_keeps_its_cells(tmp_path):
+    path = tmp_path / "t.doc"
+    table = ["各社区用房如下：", "|社区|面积（平方米）|", "|桐林社区|420|", "|枫桥社区|260|"]
+    make_samples.write_doc(path, list(REPORT_LINES) + table)  # antiword needs more than a few lines
+    doc = extract.read(path)
+    assert "桐林社区 | 420" in doc.text and "枫桥社区 | 260" in doc.text
+
+
 def test_rtf(tmp_path):
     path = tmp_path / "r.rtf"
     make_samples.write_rtf(path, REPORT_LINES)

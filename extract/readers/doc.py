@@ -2,13 +2,14 @@
 LibreOffice headless. Install one with `apt-get install antiword catdoc` (Debian/Ubuntu)."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from ..errors import MissingTool, UnreadableDocument
-from ..records import RawDocument
+from ..records import TABLE_CELL_MARK, RawDocument
 
 TIMEOUT_S = 60
 
@@ -25,7 +26,17 @@ def _run(cmd: list[str]) -> str | None:
 
 def _antiword(path: Path) -> str | None:
     exe = shutil.which("antiword")
-    return _run([exe, "-w", "0", "-m", "UTF-8.txt", str(path)]) if exe else None
+    text = _run([exe, "-w", "0", "-m", "UTF-8.txt", str(path)]) if exe else None
+    return _ROW.sub(_row, text) if text else text
+
+
+_ROW = re.compile(r"^\|(.*)\|[ \t]*$", re.M)  # antiword's table row: |社区   |420   |
+
+
+def _row(m: re.Match) -> str:
+    """An antiword table row with its cells joined by the table cell mark, their padding dropped
+    (padding of two or more spaces would split the row into lines when the text is normalised)."""
+    return TABLE_CELL_MARK.join(c.strip() for c in m.group(1).split("|"))
 
 
 def _catdoc(path: Path) -> str | None:
