@@ -42,6 +42,7 @@ def test_not_figures(text):
     ("城东区、城西区明年各新建两个社区养老服务站", "other_count"),  # two stations in each district
     ("对六种特困家庭给予临时救助", "other_count"),  # 种 before an adjective and a noun
     ("开设书法、围棋等课程7门", "other_count"), ("全年走访困难群众430户次", "household_count"),
+    ("走访14个村126个小组", "community_count"), ("组建党小组5个", "other_count"),
 ])
 def test_kinds(text, kind):
     quantity = {"funding": "money", "land_area": "area", "facility_area": "area"}.get(kind, "count")

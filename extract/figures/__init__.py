@@ -29,6 +29,12 @@ def _planned() -> re.Pattern:
 
 
 @functools.cache
+def _groups_after_communities() -> frozenset:
+    """The counted nouns that count communities' groups after a count of communities (9个村102个小组)."""
+    return frozenset(load_toml("figures.toml")["kind"]["groups_after_communities"])
+
+
+@functools.cache
 def _sentence_window() -> int:
     """How far around a figure the text stands in for its sentence when none is given."""
     return load_toml("figures.toml")["context"]["windows"]["sentence"]
@@ -95,6 +101,8 @@ def _described(text: str, sentence_at):
     the same sentence (12个村…剩余6个)."""
     last_counted: dict[str, str] = {}
     last_sentence = planned = None
+    communities_end = -1  # where the last count of communities ended
+    groups = _groups_after_communities()
     for s, label in all_spans(text):
         sentence = sentence_at(s.start)
         if sentence is not last_sentence:
@@ -102,6 +110,9 @@ def _described(text: str, sentence_at):
             planned = bool(_planned().search(sentence.text)) if sentence and sentence.text else None  # once a sentence
         d = describe(text, s, sentence.text if sentence else "", sentence.start if sentence else 0,
                      elided=last_counted.get(s.unit, ""), counted=label, planned=planned)
+        if d["kind"] == "other_count" and d["counted"] in groups and s.start == communities_end:
+            d["kind"] = "community_count"  # 9个村102个小组: the villages' groups (村民小组)
+        communities_end = s.start + len(d["text"]) if d["kind"] == "community_count" else -1
         if d["counted"]:
             last_counted[s.unit] = d["counted"]
         yield s, d, sentence
