@@ -103,7 +103,9 @@ def to_simplified(text: str) -> str:
 _CJK = "\u2018-\u201f\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACES = re.compile(r"[ \t]+")
 _IS_CJK = re.compile(f"[{_CJK}]")
-_JOINS = re.compile(f"[{_CJK}\\dA-Za-z,.;:!?%()]")
+_JOINS = re.compile(f"[{_CJK}\\d,.;:!?%()]")
+_IDEOGRAPH = re.compile("[\u3400-\u9fff]")
+_LATIN = re.compile("[A-Za-z]")
 
 
 def remove_cjk_spaces(line: str) -> str:
@@ -117,6 +119,8 @@ def remove_cjk_spaces(line: str) -> str:
         left, right = s[a - 1], s[b]
         if (_IS_CJK.match(left) and _JOINS.match(right)) or (_IS_CJK.match(right) and _JOINS.match(left)):
             return ""
+        if (_IDEOGRAPH.match(left) and _LATIN.match(right)) or (_IDEOGRAPH.match(right) and _LATIN.match(left)):
+            return ""  # 10万多 m2, xx 区: a Chinese character and a Latin letter (not a quotation mark)
         return m.group(0)
 
     return _SPACES.sub(repl, line).strip()

@@ -43,7 +43,8 @@ def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_
     `marks_last`: characters (“ ”) drawn after the rest of their line, each in its place, as a
     suite does that sets them in a Western font: pdfium then reads them at the line's end.
     `table_columns`: a line of cells ("a | b | c") is drawn as a table row, each cell at its
-    column's left edge, with no mark between them (pdfium reads the gaps as single spaces)."""
+    column's left edge, with no mark between them (pdfium reads the gaps as single spaces), a cell
+    longer than its column going on under itself."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
@@ -76,8 +77,13 @@ def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_
         y = height - 60
         for line in wrapped[start:start + lines_per_page]:
             if table_columns and " | " in line:
+                wraps = 0  # a cell longer than its column goes on under itself, as in a table
                 for k, cell in enumerate(line.split(" | ")):
-                    c.drawString(60 + k * 130, y, cell)
+                    pieces = [cell[i:i + _CELL_CHARS] for i in range(0, len(cell), _CELL_CHARS)] or [""]
+                    for n, piece in enumerate(pieces):
+                        c.drawString(60 + k * 130, y - 19 * n, piece)
+                    wraps = max(wraps, len(pieces) - 1)
+                y -= 19 * wraps
             elif marks_last and any(ch in marks_last for ch in line):
                 _draw_marks_last(c, line, y, font_name, marks_last)
             else:
@@ -85,6 +91,9 @@ def write_pdf(path: Path, lines: list[str], chars_per_line: int = 34, lines_per_
             y -= 19
         c.showPage()
     c.save()
+
+
+_CELL_CHARS = 8  # the characters of 14-point text a table column 130 points wide holds
 
 
 def _draw_marks_last(c, line: str, y: float, font_name: str, marks: str) -> None:

@@ -42,7 +42,8 @@ def test_not_figures(text):
     ("城东区、城西区明年各新建两个社区养老服务站", "other_count"),  # two stations in each district
     ("对六种特困家庭给予临时救助", "other_count"),  # 种 before an adjective and a noun
     ("开设书法、围棋等课程7门", "other_count"), ("全年走访困难群众430户次", "household_count"),
-    ("走访14个村126个小组", "community_count"), ("组建党小组5个", "other_count"),
+    ("走访14个村126个小组", "community_count"), ("下辖14个村、126个组", "community_count"),
+    ("组建党小组5个", "other_count"),
 ])
 def test_kinds(text, kind):
     quantity = {"funding": "money", "land_area": "area", "facility_area": "area"}.get(kind, "count")
@@ -62,12 +63,11 @@ def test_a_count_after_a_bracketed_gloss_counts_the_noun_before_it():
                                                             (214, "党支部", "other_count")]
 
 
-def test_a_table_cell_wrapped_onto_a_line_of_its_own_keeps_the_table():
-    text = ("站点 | 面积（平方米） | 用途\n桐林驿站 | 120 | 助餐、文体\n活动\n枫桥驿站 | 95 | 托管\n")
-    assert [f.value for f in find_figures(text) if f.rule.startswith("table")] == [120, 95]
-    header_wrapped = "站点 | 面积（平方米） | 投资（万\n元）\n桐林驿站 | 120 | 35\n"
-    assert [(f.value, f.unit) for f in find_figures(header_wrapped) if f.rule.startswith("table")] == \
-        [(120, "m2"), (350000, "CNY")]
+def test_a_caption_between_two_tables_ends_the_first():
+    text = ("社区 | 面积（平方米） | 投资（万元）\n桐林社区 | 420 | 85\n表2\n"
+            "社区 | 户数 | 常住人口\n桐林社区 | 3600 | 9800\n")
+    cells = [(f.value, f.unit) for f in find_figures(text) if f.rule.startswith("table")]
+    assert cells == [(420, "m2"), (850000, "CNY")]  # the second table's numbers take no unit of the first
 
 
 def test_visits_keep_their_own_unit():

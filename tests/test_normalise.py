@@ -36,6 +36,7 @@ def test_traditional_to_simplified_only_when_traditional():
     ("Party building and 12 34", "Party building and 12 34"),
     ("绿化面积8万多 m2,覆盖", "绿化面积8万多m2,覆盖"),  # a PDF's space between a Chinese and a Latin run
     ("xx 区委", "xx区委"),
+    ("He said “hello” to them", "He said “hello” to them"),  # quotation marks are no Chinese characters
 ])
 def test_remove_cjk_spaces(raw, clean):
     assert N.remove_cjk_spaces(raw) == clean

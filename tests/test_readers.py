@@ -79,13 +79,15 @@ def test_html_data_tables_keep_their_cells_and_layout_tables_their_text(tmp_path
     path.write_text(
         "<html><head><meta charset='utf-8'></head><body><table><tr><td>导航</td>"
         f"<td><p>{article}</p><table><tr><th>社区</th><th>面积（平方米）</th></tr>"
-        "<tr><td><p>桐林社区</p></td><td>420</td></tr><tr><td>枫桥社区</td><td>260</td></tr></table>"
+        "<tr><td><p>桐林社区</p></td><td>420</td></tr><tr><td>枫桥社区</td><td>260</td></tr>"
+        "<tr><td>东关<b>社区</b></td><td>120<br>80</td></tr></table>"
         "</td></tr></table></body></html>", encoding="utf-8")
     doc = extract.read(path)
     assert "桐林社区 | 420" in doc.text and "枫桥社区 | 260" in doc.text
     assert article in doc.text.replace("\n", "")
     from extract.figures import find_figures
 
+    assert "东关社区 | 120 80" in doc.text  # two numbers in a cell stay two, never 12080
     assert [(f.value, f.unit) for f in find_figures(doc.text) if f.rule.startswith("table")] == [(420, "m2"), (260, "m2")]
 
 
@@ -264,7 +266,8 @@ def test_pdf_marks_drawn_after_their_line_are_read_in_place(make_pdf):
 
 def test_pdf_table_cells_apart_on_the_page_are_read_as_a_table(make_pdf):
     lines = ["各社区服务用房情况如下：", "社区 | 用房（间） | 面积（平方米） | 投资（万元）",
-             "桐林社区 | 6 | 420 | 85", "枫桥社区 | 4 | 260 | 37.5", "社区用房总面积680平方米。"]
+             "桐林社区 | 6 | 420 | 85", "枫桥社区 | 4 | 260 | 37.5", "社区用房总面积680平方米。",
+             "站点 | 面积（平方米） | 用途", "桐林驿站 | 120 | 助餐、文体、托管服务", "枫桥驿站 | 95 | 托管", "工 | 作 | 总 | 结"]
     path = make_pdf(lines=lines, table_columns=True)
     import pypdfium2 as pdfium
 
@@ -277,8 +280,10 @@ def test_pdf_table_cells_apart_on_the_page_are_read_as_a_table(make_pdf):
     from extract.figures import find_figures
 
     cells = [(f.value, f.unit) for f in find_figures(doc.text) if f.rule.startswith("table")]
-    assert cells == [(6, "间"), (420, "m2"), (850000, "CNY"), (4, "间"), (260, "m2"), (375000, "CNY")]
+    assert cells == [(6, "间"), (420, "m2"), (850000, "CNY"), (4, "间"), (260, "m2"), (375000, "CNY"),
+                     (120, "m2"), (95, "m2")]  # 助餐、文体、托管服务 wraps under its column: the table goes on
     assert "6420" not in doc.text.replace(" ", "")  # the cells of a row never run together
+    assert "桐林驿站 | 120 | 助餐、文体、托管服务" in doc.text and "工作总结" in doc.text  # a spaced-out title is no row
 
 
 @pytest.mark.parametrize("variant", ["single-quoted", "prefixed", "renamed main part"])

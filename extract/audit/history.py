@@ -104,7 +104,8 @@ def measure_named(words: str, entity: str, quantity: str, kind: str, unit: str) 
             noun = next((p for p in ms["population_nouns"] if p in clause), None)
             if noun:
                 return noun
-        if kind == "household_count" and any(w in clause for w in ms["household_words"]):
+        if kind == "household_count" and unit == ms["household_unit"] \
+                and any(w in clause for w in ms["household_words"]):  # 户次 counts visits, no measure
             return ms["household_measure"]
     return clause
 

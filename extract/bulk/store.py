@@ -21,7 +21,8 @@
   (a review app's) are never touched.
 
 Each document's rows are written in one transaction, so a run killed mid-way (even by SIGKILL)
-loses at most the files in flight; the next run resumes."""
+loses at most the files in flight; the next run resumes. A `--full` run empties the store first
+(`clear`): killed mid-way, it leaves the files it finished, and the next run reads the rest."""
 from __future__ import annotations
 
 import errno

@@ -14,7 +14,7 @@ import re
 
 from .. import gcpause
 from ..records import Document, Figure
-from ..resources import alternation, load_toml
+from ..resources import alternation, load_toml, record
 from .context import area_kind, count_kind, counted_noun, entity_of, role_of, subject_of, year_of
 from .rules import rules
 from .scan import Span, find_spans
@@ -29,9 +29,12 @@ def _planned() -> re.Pattern:
 
 
 @functools.cache
-def _groups_after_communities() -> frozenset:
-    """The counted nouns that count communities' groups after a count of communities (9个村102个小组)."""
-    return frozenset(load_toml("figures.toml")["kind"]["groups_after_communities"])
+def _groups_after_communities():
+    """The counted nouns that count communities' groups right after a count of communities
+    (9个村102个小组), and what may stand between the two counts (nothing, or one mark)."""
+    k = load_toml("figures.toml")["kind"]
+    return record("GroupsAfterCommunities", {"nouns": frozenset(k["groups_after_communities"]),
+                                             "between": frozenset(["", *k["groups_after_communities_marks"]])})
 
 
 @functools.cache
@@ -110,7 +113,8 @@ def _described(text: str, sentence_at):
             planned = bool(_planned().search(sentence.text)) if sentence and sentence.text else None  # once a sentence
         d = describe(text, s, sentence.text if sentence else "", sentence.start if sentence else 0,
                      elided=last_counted.get(s.unit, ""), counted=label, planned=planned)
-        if d["kind"] == "other_count" and d["counted"] in groups and s.start == communities_end:
+        if d["kind"] == "other_count" and d["counted"] in groups.nouns and communities_end >= 0 \
+                and text[communities_end:s.start] in groups.between:
             d["kind"] = "community_count"  # 9个村102个小组: the villages' groups (村民小组)
         communities_end = s.start + len(d["text"]) if d["kind"] == "community_count" else -1
         if d["counted"]:

@@ -48,9 +48,7 @@ def _cells(line: str, offset: int) -> list[tuple[str, int]]:
 def table_spans(text: str) -> list[tuple[Span, str]]:
     """(Span, counted) for every numeric cell under a header with a unit."""
     out: list[tuple[Span, str]] = []
-    wrapped_cell = rules().data["tables"]["wrapped_cell_chars"]
     header: list | None = None
-    last_head = ""  # the last cell of the header line just read (its end may wrap onto the next line)
     offset = 0
     for line in text.split("\n"):
         if TABLE_CELL_MARK in line or "|" in line.strip("|"):
@@ -59,20 +57,14 @@ def table_spans(text: str) -> list[tuple[Span, str]]:
                 units = [_column_unit(c) for c, _ in cells]
                 if header is None or len(cells) != len(header) or any(units[1:]):
                     header = units  # a header line: it names its columns' units
-                    last_head = cells[-1][0]
                 else:
-                    last_head = ""
                     label = cells[0][0]
                     for (cell, start), unit in zip(cells[1:], header[1:]):
                         if unit and _NUMBER.fullmatch(cell):
                             out.append((_span(cell, start, unit), label))
                 offset += len(line) + 1
                 continue
-        if header is None or len(line.strip()) > wrapped_cell:
-            header = None  # a line of text ends the table; a short one is a cell wrapped onto it (PDF)
-        elif last_head:  # the header's last cell wrapped: 投入资金（万 / 元）
-            header[-1] = _column_unit(last_head + line.strip())
-            last_head = ""
+        header = None
         offset += len(line) + 1
     return out
 

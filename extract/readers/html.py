@@ -84,7 +84,9 @@ def _rows_as_lines(root, max_chars: int) -> None:
         cells = [c for c in tr if c.tag in _CELLS]
         if len(cells) < 2 or any(c.find(".//table") is not None for c in cells):
             continue
-        texts = [" ".join("".join(c.itertext()).split()) for c in cells]
+        # every piece of a cell's text apart (420<br>260 is two numbers, not 420260); the spaces
+        # beside Chinese characters go when the text is normalised
+        texts = [" ".join(" ".join(c.itertext()).split()) for c in cells]
         if any(len(t) > max_chars for t in texts):
             continue
         for child in list(tr):

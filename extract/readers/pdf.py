@@ -53,37 +53,65 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _table_row(textpage, text: str, a: int, b: int) -> str:
+def _lines_in_place(textpage, text: str) -> list[str]:
+    """The page's lines as they stand on it: marks read out of place put back (`_in_drawn_order`),
+    table rows with their cells marked (`_table_row`), and the end of a row's last cell that
+    wrapped onto a line of its own joined to its row."""
+    settings = ocr.settings()["pdf"]
+    lines: list[str] = []
+    last_cell = None  # (left, height) of the last cell of the line before, when it was a table row
+    for a, b in _line_spans(text):
+        if _STRAY_QUOTE.search(text, a, b):
+            lines.append(_in_drawn_order(textpage, text, a, b))
+            last_cell = None
+            continue
+        line, cell = _table_row(textpage, text, a, b)
+        first = next((i for i in range(a, b) if not text[i].isspace()), None)
+        if last_cell and cell is None and first is not None and len(line.strip()) <= settings["wrapped_cell_chars"] \
+                and textpage.get_charbox(first)[0] >= last_cell[0] - last_cell[1] / 2:
+            lines[-1] += line.strip()  # 三会一课、议事协 / 商: the row's last cell goes on
+            continue
+        lines.append(line)
+        last_cell = cell
+    return lines
+
+
+def _table_row(textpage, text: str, a: int, b: int) -> tuple[str, tuple[float, float] | None]:
     """Line text[a:b] with " | " between its cells when it is a table row: at least
     `table_min_gaps` of its spaces stand for gaps wider than `table_gap_heights` character
-    heights ([pdf] of corpora/ocr.toml). Other lines are returned as they are."""
+    heights ([pdf] of corpora/ocr.toml), and not every cell is one character (a title set with
+    wide letter spacing). Returns the line, and for a row the left edge and height of its last
+    cell; other lines come back as they are, with None."""
     line = text[a:b]
     if line.count(" ") < 2:
-        return line
+        return line, None
     settings = ocr.settings()["pdf"]
-    wide = []
+    wide, last = [], None
     for j in range(1, len(line) - 1):
         if line[j] == " " and not line[j - 1].isspace() and not line[j + 1].isspace():
             left, right = textpage.get_charbox(a + j - 1), textpage.get_charbox(a + j + 1)
             height = max(left[3] - left[1], right[3] - right[1])
             if height > 0 and right[0] - left[2] > settings["table_gap_heights"] * height:
                 wide.append(j)
+                last = (right[0], height)
     if len(wide) < settings["table_min_gaps"]:
-        return line
-    out, last = [], 0
+        return line, None
+    cells, start = [], 0
     for j in wide:
-        out.append(line[last:j])
-        last = j + 1
-    out.append(line[last:])
-    return TABLE_CELL_MARK.join(out)
+        cells.append(line[start:j])
+        start = j + 1
+    cells.append(line[start:])
+    if all(len(c.strip()) <= 1 for c in cells):
+        return line, None
+    return TABLE_CELL_MARK.join(cells), last
 
 
 def _in_drawn_order(textpage, text: str, a: int, b: int) -> str:
     """Line text[a:b] with its characters in the order they stand on the page, left to right, when
     pdfium gave some out of that order (marks set in another font come at the line's end, a space
     left where each belongs). A space stays between two characters that follow each other both in
-    pdfium's order and on the page, with a space between them in the one and a gap of over a
-    quarter of the line's height in the other; the spaces left where a mark belongs go. A line whose
+    pdfium's order and on the page, with a space between them in the one and a gap of over
+    `space_gap_heights` of the line's height in the other; the spaces left where a mark belongs go. A line whose
     characters do not share one band of height is returned as it is."""
     line = text[a:b]
     if not _STRAY_QUOTE.search(line):
@@ -101,10 +129,11 @@ def _in_drawn_order(textpage, text: str, a: int, b: int) -> str:
         return line
     after = {c[3]: d[3] for c, d in zip(drawn, drawn[1:])}  # the next drawn character in pdfium's order
     drawn.sort(key=lambda c: c[0])
+    apart = (high - low) * ocr.settings()["pdf"]["space_gap_heights"]
     out = [text[drawn[0][3]]]
     for prev, c in zip(drawn, drawn[1:]):
         i, j = prev[3], c[3]
-        if after.get(i) == j and j > i + 1 and c[0] - prev[4] > (high - low) / 4:
+        if after.get(i) == j and j > i + 1 and c[0] - prev[4] > apart:
             out.append(" ")
         out.append(text[j])
     return "".join(out)
@@ -139,8 +168,7 @@ def _read_pdfium(data: bytes) -> list[str]:
             textpage = page.get_textpage()
             text = textpage.get_text_range()
             if len(text) == textpage.count_chars():  # characters and their boxes pair up
-                lines = [_in_drawn_order(textpage, text, a, b) if _STRAY_QUOTE.search(text, a, b)
-                         else _table_row(textpage, text, a, b) for a, b in _line_spans(text)]
+                lines = _lines_in_place(textpage, text)
             else:
                 lines = text.replace("\r\n", "\n").split("\n")
             pages.append("\n".join(restore_quotes(l) for l in lines))
