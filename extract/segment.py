@@ -94,7 +94,10 @@ class Dictionary:
 
     def need(self, text: str) -> None:
         """Load the entries of every character of `text`."""
-        missing = self._freq_todo.keys() & set(text)
+        todo = self._freq_todo.keys()
+        if todo.isdisjoint(text):  # the usual case once a text's characters are loaded
+            return
+        missing = todo & set(text)
         if missing:
             with self._lock:  # a bucket leaves the to-do list only once it is in `freq`
                 for ch in missing:
