@@ -496,6 +496,9 @@ def find_spans(text: str) -> list[Span]:
         pre, start = prefix_qualifier(text, s.start)
         suf, end = suffix_qualifier(text, s.end)
         approx = s.approx or suf or pre or (distant_percent_qualifier(text, s.start) if s.quantity == "percent" else "")
+        if (start, end, approx) == (s.start, s.end, s.approx):
+            out.append(s)  # no qualifier: the span as it is (a frozen record)
+            continue
         out.append(Span(start, end, s.quantity, s.value, s.value_max, s.unit, approx, s.rule, s.chinese,
                         s.classifier))
     return _share_list_qualifier(text, _merge_ranges(text, out))
