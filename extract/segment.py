@@ -94,7 +94,10 @@ class Dictionary:
 
     def need(self, text: str) -> None:
         """Load the entries of every character of `text`."""
-        missing = self._freq_todo.keys() & set(text)
+        todo = self._freq_todo.keys()
+        if todo.isdisjoint(text):  # the usual case once a text's characters are loaded
+            return
+        missing = todo & set(text)
         if missing:
             with self._lock:  # a bucket leaves the to-do list only once it is in `freq`
                 for ch in missing:
@@ -300,8 +303,9 @@ def _dag_at(blk: str, k: int, freq: dict) -> list[int]:
 
 def _forced(blk: str, x: int, freq: dict) -> bool:
     """True when jieba's DAG at x holds x alone: no word of the dictionary longer than one
-    character starts at x, so the word at x is its one character."""
-    return _dag_at(blk, x, freq)[-1] == x
+    character starts at x, so the word at x is its one character (none does when its first two
+    characters are no entry, word or prefix)."""
+    return blk[x:x + 2] not in freq or _dag_at(blk, x, freq)[-1] == x
 
 
 def _block_forward(blk: str):
@@ -341,7 +345,8 @@ def _block_backward(blk: str):
     (`_tail`, remembered), and the words between two cut points follow from the route score at the
     later one, computed here by the same expression as jieba's in the same order (the same floats).
     A point between two ASCII letters or digits is no cut point here: jieba may merge them. The
-    DAG (`Tokenizer.get_DAG`) is made only where a word of two or more characters may start."""
+    DAG (`Tokenizer.get_DAG`) is made only where a word of two or more characters may start (its
+    first character has such an entry, and its first two characters are an entry, word or prefix)."""
     d = dictionary()
     d.need(blk)
     freq, longest, n = d.freq, d.longest, len(blk)
@@ -356,7 +361,7 @@ def _block_backward(blk: str):
     points, reach, longer = [0], -1, longest.get
     prev_eng = blk[0].isascii() and blk[0].isalnum()
     for q in range(1, n):
-        if longer(blk[q - 1], 1) > 1:  # a word of two or more characters may start at q - 1
+        if longer(blk[q - 1], 1) > 1 and blk[q - 1:q + 1] in freq:  # a longer word may start at q - 1
             r = dag_at(q - 1)[-1]
             if r > reach:
                 reach = r

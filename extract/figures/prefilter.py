@@ -19,6 +19,17 @@ import re._constants as sc
 import re._parser as sp
 from dataclasses import dataclass
 
+def _starts_of(strings) -> re.Pattern:
+    """A pattern whose matches start where one of the strings begins, at every such position (overlaps
+    included): it reads a string's first character and looks ahead for the rest, so that the
+    regex engine skips to the first characters instead of trying a look-ahead at every position."""
+    strings = sorted(strings, key=len, reverse=True)
+    if not all(strings):  # the empty string begins everywhere
+        return re.compile("(?=(?:" + "|".join(re.escape(w) for w in strings) + "))")
+    return re.compile("(?:" + "|".join(re.escape(w[0]) + (f"(?={re.escape(w[1:])})" if len(w) > 1 else "")
+                                       for w in strings) + ")")
+
+
 _MAX_STRINGS = 20000  # an anchor with more strings than this is no anchor (the prefilter is skipped)
 
 
@@ -33,8 +44,7 @@ class Prefilter:
 
     @functools.cached_property
     def _anchor_re(self) -> re.Pattern:
-        alt = "|".join(re.escape(a) for a in sorted(self.anchors, key=len, reverse=True))
-        return re.compile(f"(?=(?:{alt}))")
+        return _starts_of(self.anchors)
 
     @functools.cached_property
     def _gap_re(self) -> re.Pattern | None:
@@ -45,7 +55,7 @@ class Prefilter:
         words = [w for w in self.lead if w]
         if not words:
             return None
-        return re.compile("(?=(?:" + "|".join(re.escape(w) for w in words) + "))")
+        return _starts_of(words)
 
     def viable(self, text: str, starts: list[int], runs: dict | None = None) -> list[int]:
         """The starts (a sorted list) at which the rule may match in text; the others cannot.

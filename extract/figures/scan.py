@@ -76,8 +76,11 @@ def candidates(text: str) -> list[Span]:
     # Every rule but count.people starts at a numeral (or 人民币/¥/负/-): try the rules only there,
     # as finditer would, instead of at every character of the text. A financial numeral that ends a
     # word with the character before it (队伍2000余名, 大陆) starts no number.
-    starts = [m.start() for m in start_chars().finditer(text)
-              if not (m.group() in FINANCIAL and m.start() and segment.pos(text[m.start() - 1:m.end()]))]
+    starts: list[int] = []
+    for m in _start_runs().finditer(text):
+        starts.extend(range(m.start(), m.end()))
+    if not FINANCIAL.isdisjoint(text):
+        starts = [p for p in starts if not (text[p] in FINANCIAL and p and segment.pos(text[p - 1:p + 1]))]
     starts = _outside_long_runs(text, starts)
     runs: dict = {}  # the runs of the rules' gap characters, found once
     for family, pattern in r.patterns.items():
@@ -100,6 +103,12 @@ def candidates(text: str) -> list[Span]:
             continue
         out.append(s)
     return out
+
+
+@functools.cache
+def _start_runs() -> re.Pattern:
+    """Runs of the characters a rule may start at (rules.start_chars): their positions are the starts."""
+    return re.compile(f"(?:{start_chars().pattern})+")
 
 
 @functools.cache
@@ -145,8 +154,9 @@ def _matches_at(pattern: re.Pattern, text: str, starts: list[int]):
 def _to_span(family: str, m: re.Match, r) -> Span | None:
     g = m.group
     ids = r.ids[family]
-    infix = r.data["qualifiers"]["infix"].get(m.groupdict().get("infix") or "", "")
-    infix_mult = r.infix_multipliers.get(m.groupdict().get("mult") or "", 1.0)
+    names = m.re.groupindex
+    infix = r.data["qualifiers"]["infix"].get((g("infix") if "infix" in names else None) or "", "")
+    infix_mult = r.infix_multipliers.get((g("mult") if "mult" in names else None) or "", 1.0)
     if family == "percent.fraction":
         den, nom = g("den"), g("nom")
         end = m.end()
@@ -486,6 +496,9 @@ def find_spans(text: str) -> list[Span]:
         pre, start = prefix_qualifier(text, s.start)
         suf, end = suffix_qualifier(text, s.end)
         approx = s.approx or suf or pre or (distant_percent_qualifier(text, s.start) if s.quantity == "percent" else "")
+        if (start, end, approx) == (s.start, s.end, s.approx):
+            out.append(s)  # no qualifier: the span as it is (a frozen record)
+            continue
         out.append(Span(start, end, s.quantity, s.value, s.value_max, s.unit, approx, s.rule, s.chinese,
                         s.classifier))
     return _share_list_qualifier(text, _merge_ranges(text, out))
