@@ -145,8 +145,11 @@ def _inputs(files: list[Path]) -> dict[str, tuple[str, os.stat_result | None]]:
     return given
 
 
-def _remove_outputs(out_dir: Path, doc_ids: list[str]) -> None:
-    for doc_id in doc_ids:
+def _remove_gone(out_dir: Path, ids_before: dict[str, str], store) -> None:
+    """Remove the text and page of every doc_id the store held before and holds no more (a
+    document dropped, or a file whose text changed and so has a new doc_id)."""
+    gone = {d for d in ids_before.values() if d} - set(store.doc_ids().values())
+    for doc_id in sorted(gone):
         for p in (out_dir / "text" / f"{doc_id}.txt", out_dir / "report" / f"doc-{doc_id}.html"):
             p.unlink(missing_ok=True)
 
@@ -163,8 +166,7 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
     names = {display_name(source) for source, _ in given.values()}
     drop = []
     ids_before = store.doc_ids()  # source -> doc_id as the run finds them
-    stored = list(ids_before)
-    for source in stored:
+    for source in ids_before:
         path = path_of.get(source)
         if path in given or (path is None and source in names):
             continue
@@ -181,11 +183,12 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
     renames = [(known[path][0], display_name(source)) for path, (source, _) in given.items()
                if path in known and known[path][0] != display_name(source)]
     drop += [new for _, new in renames if new in path_of and new not in drop]
-    if not options.incremental and stored:  # --full: every file is read again, the store rebuilt
-        _remove_outputs(out_dir, store.clear(drop))
+    if not options.incremental and ids_before:  # --full: every file is read again, the store rebuilt
+        store.clear()  # the outputs of what does not come back go once the files are read
         changed, renames = True, []
     elif drop:
-        _remove_outputs(out_dir, store.delete_sources(drop))
+        store.delete_sources(drop)
+        _remove_gone(out_dir, ids_before, store)
         changed = True
     for old, new in renames:
         if old not in drop:
@@ -200,10 +203,8 @@ def _run(files, out_dir, options, store, workers, progress, phase) -> RunSummary
             todo.append((path, source, st))
     summary.skipped = len(given) - len(todo)
     summary.processed = _process(todo, out_dir, options, store, workers, progress, phase, info)
-    if todo and ids_before:  # a file whose text changed has a new doc_id: its old text and page go
-        ids_now = store.doc_ids()
-        _remove_outputs(out_dir, sorted({d for s, d in ids_before.items() if d and ids_now.get(s) != d}
-                                        - set(ids_now.values())))
+    if ids_before and (todo or drop):
+        _remove_gone(out_dir, ids_before, store)
     changed = changed or summary.processed > 0
     stale = store.stale_digests()  # stored by an earlier schema: completed from the stored documents
     if stale:

@@ -349,30 +349,20 @@ class Store:
     def sources(self) -> list[str]:
         return [s for (s,) in self.db.execute("SELECT source FROM documents ORDER BY source")]
 
-    def delete_sources(self, sources) -> list[str]:
-        """Drop documents with all their rows (foreign keys cascade); returns the doc_ids no other
-        document shares any more (their text and page can go)."""
+    def delete_sources(self, sources) -> None:
+        """Drop documents with all their rows (foreign keys cascade)."""
         sources = list(sources)
         if not sources:
-            return []
+            return
         self.db.execute("BEGIN")
-        ids = set()
         for s in sources:
-            row = self.db.execute("SELECT doc_id FROM documents WHERE source=?", (s,)).fetchone()
-            if row and row[0]:
-                ids.add(row[0])
             self.db.execute("DELETE FROM documents WHERE source=?", (s,))
         self._touch(TABLES)
         self.db.execute("COMMIT")
-        return sorted(i for i in ids if not self.db.execute("SELECT 1 FROM documents WHERE doc_id=?", (i,)).fetchone())
 
-    def clear(self, dropped) -> list[str]:
+    def clear(self) -> None:
         """Drop every document with all its rows at once (a --full run rebuilds the store), table by
-        table rather than one cascade per document; returns the doc_ids of the `dropped` sources
-        that no other document had (their text and page can go)."""
-        dropped = set(dropped)
-        ids = self.doc_ids()
-        kept = {d for s, d in ids.items() if s not in dropped}
+        table rather than one cascade per document."""
         self.db.execute("BEGIN")
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fts_upto', '0')")  # no per-row FTS delete
         self.db.execute("INSERT INTO sentences_fts(sentences_fts) VALUES ('delete-all')")
@@ -381,7 +371,6 @@ class Store:
         self.db.execute("DELETE FROM documents")
         self._touch(TABLES)
         self.db.execute("COMMIT")
-        return sorted({ids[s] for s in dropped if ids.get(s)} - kept)
 
     def rename_source(self, old: str, new: str) -> None:
         """The same file named another way (a relative path after an absolute one): its rows follow."""

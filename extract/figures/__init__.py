@@ -14,8 +14,9 @@ import re
 
 from .. import gcpause
 from ..records import Document, Figure
-from ..resources import alternation, load_toml, record
-from .context import area_kind, count_kind, counted_noun, entity_of, role_of, subject_of, year_of
+from ..resources import alternation, load_toml
+from .context import (area_kind, count_kind, counted_noun, entity_of, groups_of_communities, role_of,
+                      subject_of, year_of)
 from .rules import rules
 from .scan import Span, find_spans
 from .slogans import without_part_names
@@ -26,15 +27,6 @@ def _planned() -> re.Pattern:
     """A sentence that states targets ([planned] of corpora/cues.toml): its figures get the role `target`."""
     p = load_toml("cues.toml")["planned"]
     return re.compile("|".join([alternation(p["words"] + p["figure_words"])] + p["figure_patterns"]))
-
-
-@functools.cache
-def _groups_after_communities():
-    """The counted nouns that count communities' groups right after a count of communities
-    (9个村102个小组), and what may stand between the two counts (nothing, or one mark)."""
-    k = load_toml("figures.toml")["kind"]
-    return record("GroupsAfterCommunities", {"nouns": frozenset(k["groups_after_communities"]),
-                                             "between": frozenset(["", *k["groups_after_communities_marks"]])})
 
 
 @functools.cache
@@ -105,7 +97,6 @@ def _described(text: str, sentence_at):
     last_counted: dict[str, str] = {}
     last_sentence = planned = None
     communities_end = -1  # where the last count of communities ended
-    groups = _groups_after_communities()
     for s, label in all_spans(text):
         sentence = sentence_at(s.start)
         if sentence is not last_sentence:
@@ -113,8 +104,8 @@ def _described(text: str, sentence_at):
             planned = bool(_planned().search(sentence.text)) if sentence and sentence.text else None  # once a sentence
         d = describe(text, s, sentence.text if sentence else "", sentence.start if sentence else 0,
                      elided=last_counted.get(s.unit, ""), counted=label, planned=planned)
-        if d["kind"] == "other_count" and d["counted"] in groups.nouns and communities_end >= 0 \
-                and text[communities_end:s.start] in groups.between:
+        if d["kind"] == "other_count" and communities_end >= 0 \
+                and groups_of_communities(d["counted"] or "", text[communities_end:s.start]):
             d["kind"] = "community_count"  # 9个村102个小组: the villages' groups (村民小组)
         communities_end = s.start + len(d["text"]) if d["kind"] == "community_count" else -1
         if d["counted"]:

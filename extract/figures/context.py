@@ -42,6 +42,8 @@ def _kind_lex():
                                 r"[\u4e00-\u9fff]{1,8}$"),
         "list_joiner": re.compile(alternation(d["qualifiers"]["list_joiners"])),
         "list_distributive": frozenset(k["list_distributive"]),
+        "groups_after": frozenset(k["groups_after_communities"]),
+        "groups_between": frozenset(["", *k["groups_after_communities_marks"]]),
         "facility_word_tags": frozenset(k["facility_word_tags"]),
     })
 
@@ -278,6 +280,13 @@ def _counted_before(text: str, start: int) -> str:
     if noun and (noun.startswith(went_to) or window[:window.rfind(noun)].endswith(went_to)):
         return ""
     return noun
+
+
+def groups_of_communities(counted: str, between: str) -> bool:
+    """Whether a count of `counted` right after a count of communities, with `between` standing
+    between the two, counts their groups (9个村102个小组, 9个村、12个组: 村民小组)."""
+    k = _kind_lex()
+    return counted in k.groups_after and between in k.groups_between
 
 
 def count_kind(unit: str, counted: str, classifier: str, noun_first: bool = False) -> str:

@@ -62,30 +62,29 @@ def _lines_in_place(textpage, text: str) -> list[str]:
     last_cell = None  # (left, height) of the last cell of the line before, when it was a table row
     for a, b in _line_spans(text):
         if _STRAY_QUOTE.search(text, a, b):
-            lines.append(_in_drawn_order(textpage, text, a, b))
+            lines.append(_in_drawn_order(textpage, text, a, b, settings))
             last_cell = None
             continue
-        line, cell = _table_row(textpage, text, a, b)
-        first = next((i for i in range(a, b) if not text[i].isspace()), None)
-        if last_cell and cell is None and first is not None and len(line.strip()) <= settings["wrapped_cell_chars"] \
-                and textpage.get_charbox(first)[0] >= last_cell[0] - last_cell[1] / 2:
-            lines[-1] += line.strip()  # 三会一课、议事协 / 商: the row's last cell goes on
-            continue
+        line, cell = _table_row(textpage, text, a, b, settings)
+        if last_cell and cell is None and 0 < len(line.strip()) <= settings["wrapped_cell_chars"]:
+            first = a + len(line) - len(line.lstrip())
+            if textpage.get_charbox(first)[0] >= last_cell[0] - last_cell[1] / 2:
+                lines[-1] += line.strip()  # 三会一课、议事协 / 商: the row's last cell goes on
+                continue
         lines.append(line)
         last_cell = cell
     return lines
 
 
-def _table_row(textpage, text: str, a: int, b: int) -> tuple[str, tuple[float, float] | None]:
+def _table_row(textpage, text: str, a: int, b: int, settings: dict) -> tuple[str, tuple[float, float] | None]:
     """Line text[a:b] with " | " between its cells when it is a table row: at least
     `table_min_gaps` of its spaces stand for gaps wider than `table_gap_heights` character
-    heights ([pdf] of corpora/ocr.toml), and not every cell is one character (a title set with
+    heights (`settings`: [pdf] of corpora/ocr.toml), and not every cell is one character (a title set with
     wide letter spacing). Returns the line, and for a row the left edge and height of its last
     cell; other lines come back as they are, with None."""
     line = text[a:b]
     if line.count(" ") < 2:
         return line, None
-    settings = ocr.settings()["pdf"]
     wide, last = [], None
     for j in range(1, len(line) - 1):
         if line[j] == " " and not line[j - 1].isspace() and not line[j + 1].isspace():
@@ -106,16 +105,14 @@ def _table_row(textpage, text: str, a: int, b: int) -> tuple[str, tuple[float, f
     return TABLE_CELL_MARK.join(cells), last
 
 
-def _in_drawn_order(textpage, text: str, a: int, b: int) -> str:
+def _in_drawn_order(textpage, text: str, a: int, b: int, settings: dict) -> str:
     """Line text[a:b] with its characters in the order they stand on the page, left to right, when
     pdfium gave some out of that order (marks set in another font come at the line's end, a space
     left where each belongs). A space stays between two characters that follow each other both in
     pdfium's order and on the page, with a space between them in the one and a gap of over
-    `space_gap_heights` of the line's height in the other; the spaces left where a mark belongs go. A line whose
-    characters do not share one band of height is returned as it is."""
+    `space_gap_heights` of the line's height in the other; the spaces left where a mark belongs go.
+    A line whose characters do not share one band of height is returned as it is."""
     line = text[a:b]
-    if not _STRAY_QUOTE.search(line):
-        return line
     drawn = []  # (left, bottom, top, index, right) of the characters that are drawn, in pdfium's order
     for i in range(a, b):
         if not text[i].isspace():
@@ -129,7 +126,7 @@ def _in_drawn_order(textpage, text: str, a: int, b: int) -> str:
         return line
     after = {c[3]: d[3] for c, d in zip(drawn, drawn[1:])}  # the next drawn character in pdfium's order
     drawn.sort(key=lambda c: c[0])
-    apart = (high - low) * ocr.settings()["pdf"]["space_gap_heights"]
+    apart = (high - low) * settings["space_gap_heights"]
     out = [text[drawn[0][3]]]
     for prev, c in zip(drawn, drawn[1:]):
         i, j = prev[3], c[3]
